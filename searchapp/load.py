@@ -1,0 +1,108 @@
+"""Read a corpus folder from disk: find article files, decode them, read sidecars.
+
+This is the only module that opens corpus files; it never writes to the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .extract import Source, content_hash, validate_sidecar
+from .model import SkippedFile
+
+TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
+# A news article is a few hundred KB at most; anything far larger is a dump or a mistake.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_SIDECAR_BYTES = 256 * 1024
+
+
+class LoadError(Exception):
+    """A corpus file cannot be used; the message says why."""
+
+
+def article_files(corpus_dir: Path) -> list[Path]:
+    """Every article file in the corpus folder (recursively), in a stable order."""
+    found = []
+    for path in sorted(corpus_dir.rglob("*")):
+        if path.name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
+            continue
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 when it is; otherwise a confidently detected encoding; otherwise LoadError."""
+    if not data.strip():
+        raise LoadError("empty file")
+    if b"\x00" in data[:8192]:
+        raise LoadError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    best = from_bytes(data).best()
+    # Reject rather than guess: a wrong guess silently mangles every accented word.
+    if best is None or best.chaos > 0.1 or best.encoding in {"utf_8", "ascii"}:
+        raise LoadError(
+            f"not valid UTF-8 (byte {utf8_error.start}) and its encoding could not be detected"
+        )
+    return str(best)
+
+
+def read_sidecar(path: Path) -> tuple[dict, bytes]:
+    """The metadata in `<stem>.json` beside an article, or ({}, b"") when there is none."""
+    sidecar = path.with_suffix(".json")
+    if not sidecar.is_file():
+        return {}, b""
+    data = sidecar.read_bytes()
+    if len(data) > MAX_SIDECAR_BYTES:
+        raise LoadError(f"sidecar {sidecar} is larger than {MAX_SIDECAR_BYTES} bytes")
+    try:
+        return validate_sidecar(json.loads(data.decode("utf-8-sig"))), data
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
+        raise LoadError(f"bad sidecar {sidecar}: {error}") from None
+
+
+def read_source(path: Path, corpus_dir: Path) -> Source | SkippedFile:
+    """Read and decode one article file with its sidecar, or say why it can't be used."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError(
+                f"file is {size // (1024 * 1024)} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"
+            )
+        data = path.read_bytes()
+        text = decode(data)
+        sidecar, sidecar_bytes = read_sidecar(path)
+    except LoadError as error:
+        return SkippedFile(str(path), str(error))
+    except OSError as error:  # vanished or unreadable between listing and reading
+        return SkippedFile(str(path), f"cannot read: {error.strerror or error}")
+    return Source(
+        id=path.stem,
+        path=str(path.relative_to(corpus_dir)) if path.is_relative_to(corpus_dir) else str(path),
+        kind=TEXT_SUFFIXES[path.suffix.lower()],
+        text=text,
+        raw_hash=content_hash(data, sidecar_bytes),
+        sidecar=sidecar,
+    )
+
+
+def read_corpus(corpus_dir: Path) -> Iterator[Source | SkippedFile]:
+    """Read every article file; duplicate ids (a.txt and a.html) keep the first."""
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    seen: dict[str, str] = {}
+    for path in article_files(corpus_dir):
+        if path.stem in seen:
+            yield SkippedFile(
+                str(path), f"duplicate article id {path.stem!r} (also {seen[path.stem]})"
+            )
+            continue
+        seen[path.stem] = str(path)
+        yield read_source(path, corpus_dir)

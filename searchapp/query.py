@@ -1,0 +1,161 @@
+"""Turn what a user typed into a Whoosh query, forgiving bad syntax.
+
+Supported: words, "phrases" (straight or curly quotes), AND / OR / NOT, -word,
+title: / author: / outlet: fields, prefix*, word~ (fuzzy). Anything the parser
+can't make sense of falls back to a plain search for the words, with a notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import qparser, query
+from whoosh.fields import Schema
+
+from .analysis import WORD_PATTERN, fold_typography
+from .schema import SEARCH_FIELDS, USER_FIELD_ALIASES
+
+MAX_QUERY_CHARS = 10_000
+MAX_QUERY_WORDS = 1_000
+MAX_FUZZY_DISTANCE = 2
+MIN_WILDCARD_PREFIX = 2  # a leading or nearly leading * would scan the whole vocabulary
+
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):")
+_FUZZY = re.compile(r"~(\d+)")
+_WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
+
+
+class QueryTooLongError(ValueError):
+    """The query is over the length or word-count bound."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    query: query.Query
+    text: str  # the query as searched, after folding and fixes
+    notice: str | None = None
+    plain_words: bool = False  # True when syntax was ignored
+
+
+def check_bounds(text: str) -> None:
+    """Raise QueryTooLongError when a query is too large to run."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLongError(
+            f"query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}"
+        )
+    words = len(WORD_PATTERN.findall(text))
+    if words > MAX_QUERY_WORDS:
+        raise QueryTooLongError(f"query has {words} words; the limit is {MAX_QUERY_WORDS}")
+
+
+def words_of(text: str) -> list[str]:
+    """The plain words of a query, without operators or field names."""
+    text = _FIELD_PREFIX.sub(" ", fold_typography(text))
+    return [w for w in WORD_PATTERN.findall(text) if w not in OPERATORS]
+
+
+def make_parser(schema: Schema, match: str) -> qparser.QueryParser:
+    group = qparser.OrGroup if match == "any" else qparser.AndGroup
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group)
+    # Apostrophes are part of words ("Russia's"), not quotes; boosts, ranges and *:*
+    # are power-user syntax nobody types into a news search box.
+    for plugin in (
+        qparser.SingleQuotePlugin,
+        qparser.BoostPlugin,
+        qparser.RangePlugin,
+        qparser.EveryPlugin,
+    ):
+        parser.remove_plugin_class(plugin)
+    # "-word" excludes only at the start of a word, so "Jong-un" stays a name.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+def _syntax_problem(text: str) -> str | None:
+    """Describe why the syntax can't be trusted, or None when it looks fine."""
+    if text.count('"') % 2:
+        return "an unmatched quote"
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "an unmatched parenthesis"
+    if depth:
+        return "an unmatched parenthesis"
+    tokens = text.replace("(", " ").replace(")", " ").split()
+    if tokens and (tokens[0] in OPERATORS - {"NOT"} or tokens[-1] in OPERATORS):
+        return f"an operator with nothing on one side ({tokens[0] if tokens[0] in OPERATORS else tokens[-1]})"
+    for left, right in zip(tokens, tokens[1:]):
+        if left in OPERATORS and right in OPERATORS - {"NOT"}:
+            return f"two operators in a row ({left} {right})"
+    if re.search(r"(^|\s)\w+:(\s|$)", text):
+        return "a field name with no word after it"
+    return None
+
+
+def _fix_fields_and_fuzz(text: str) -> tuple[str, list[str]]:
+    """Map field aliases (author: -> authors:), drop unknown fields, clamp fuzziness."""
+    notes: list[str] = []
+
+    def field(match: re.Match) -> str:
+        name = match.group(1)
+        if name.lower() in USER_FIELD_ALIASES:
+            return USER_FIELD_ALIASES[name.lower()] + ":"
+        notes.append(f"'{name}:' is not a field you can search (try title:, author: or outlet:)")
+        return name + " "
+
+    text = _FIELD_PREFIX.sub(field, text)
+    text = _FUZZY.sub(lambda m: "~" + str(min(int(m.group(1)), MAX_FUZZY_DISTANCE)), text)
+    return text, notes
+
+
+def _drop_wide_wildcards(text: str) -> tuple[str, list[str]]:
+    """Remove wildcard terms with too few letters before the first * or ?."""
+    notes: list[str] = []
+
+    def check(match: re.Match) -> str:
+        term = match.group(0).split(":")[-1]
+        literal = re.split(r"[*?]", term, maxsplit=1)[0]
+        if len(literal) >= MIN_WILDCARD_PREFIX:
+            return match.group(0)
+        notes.append(
+            f"'{match.group(0)}' was left out: put at least {MIN_WILDCARD_PREFIX} letters before a wildcard"
+        )
+        return " "
+
+    return _WILDCARD_TERM.sub(check, text), notes
+
+
+def plain_words_query(text: str, schema: Schema, match: str) -> query.Query:
+    """A query for the words alone, every character of syntax ignored."""
+    words = [w.lower() for w in words_of(text)]
+    return make_parser(schema, match).parse(" ".join(words))
+
+
+def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQuery:
+    """Parse a user's query; never raises for bad syntax (bounds are checked separately)."""
+    folded = fold_typography(text).strip()
+    problem = _syntax_problem(folded)
+    if problem:
+        return ParsedQuery(
+            plain_words_query(folded, schema, match),
+            " ".join(words_of(folded)),
+            notice=f"Your query has {problem}, so it was searched as plain words.",
+            plain_words=True,
+        )
+    fixed, notes = _fix_fields_and_fuzz(folded)
+    fixed, wildcard_notes = _drop_wide_wildcards(fixed)
+    notes += wildcard_notes
+    try:
+        parsed = make_parser(schema, match).parse(fixed)
+    except Exception:  # Whoosh's parser has many failure modes; all mean "bad syntax"
+        return ParsedQuery(
+            plain_words_query(folded, schema, match),
+            " ".join(words_of(folded)),
+            notice="Your query's syntax could not be read, so it was searched as plain words.",
+            plain_words=True,
+        )
+    return ParsedQuery(parsed, fixed, notice=" ".join(n + "." for n in notes) or None)

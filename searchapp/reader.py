@@ -1,0 +1,139 @@
+"""The only module that opens the index at query time.
+
+Each thread keeps one Searcher per index generation and swaps to a new one when
+the CURRENT pointer moves. Searchers are never refreshed in place: in
+whoosh-reloaded `Searcher.refresh()` can return deleted and duplicated documents.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from . import store
+from .ranking import weighting
+
+REBUILD_HINT = "run `searchapp rebuild-index` to build it"
+
+
+class IndexUnavailableError(Exception):
+    """There is no usable index (none built yet, or the live one is damaged)."""
+
+
+@dataclass(frozen=True)
+class FacetColumns:
+    """Per-document facet values of one generation, read once and shared by threads."""
+
+    outlet: tuple[str | None, ...]
+    authors: tuple[tuple[str, ...], ...]
+    year: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    articles: int
+    outlets: int
+    first_date: str | None
+    last_date: str | None
+
+
+@dataclass(frozen=True)
+class Generation:
+    name: str
+    index: whoosh_index.Index
+    facets: FacetColumns
+    stats: CorpusStats
+
+
+class LiveIndex:
+    """Follows an index folder's live generation; safe to share between threads."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generations: dict[str, Generation] = {}
+        self._local = threading.local()
+
+    def generation(self) -> Generation:
+        """The live generation, opened on first use; IndexUnavailableError if none."""
+        try:
+            name = store.current_generation(self.index_dir)
+        except store.NoIndexError:
+            raise IndexUnavailableError(
+                f"No search index has been built yet: {REBUILD_HINT}."
+            ) from None
+        with self._lock:
+            gen = self._generations.get(name)
+            if gen is None:
+                gen = _open_generation(self.index_dir, name)
+                # Keep only the newest; threads still using an older one hold their own reference.
+                self._generations = {name: gen}
+            return gen
+
+    @contextmanager
+    def searcher(self):
+        """Yield (generation, searcher) for the live index, reusing this thread's searcher."""
+        gen = self.generation()
+        local = self._local
+        if getattr(local, "name", None) != gen.name:
+            old = getattr(local, "searcher", None)
+            if old is not None:
+                old.close()
+            local.searcher = _open_searcher(gen)
+            local.name = gen.name
+        try:
+            yield gen, local.searcher
+        except (OSError, EOFError) as error:
+            raise IndexUnavailableError(_damaged(gen.name, error)) from error
+
+
+def _damaged(name: str, error: BaseException) -> str:
+    return (
+        f"The search index ({name}) is damaged ({type(error).__name__}: {error}); {REBUILD_HINT}."
+    )
+
+
+def _open_searcher(gen: Generation) -> Searcher:
+    try:
+        return gen.index.searcher(weighting=weighting())
+    except Exception as error:  # any failure here means unreadable files
+        raise IndexUnavailableError(_damaged(gen.name, error)) from error
+
+
+def _open_generation(index_dir: Path, name: str) -> Generation:
+    try:
+        ix = whoosh_index.open_dir(str(index_dir / name))
+        with ix.reader() as reader:
+            facets, stats = _read_facets(reader)
+    except Exception as error:  # corrupt or truncated segment files raise many types
+        raise IndexUnavailableError(_damaged(name, error)) from error
+    return Generation(name=name, index=ix, facets=facets, stats=stats)
+
+
+def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
+    size = reader.doc_count_all()
+    outlet: list[str | None] = [None] * size
+    authors: list[tuple[str, ...]] = [()] * size
+    year: list[str | None] = [None] * size
+    dates: list[str] = []
+    for docnum, fields in reader.iter_docs():
+        outlet[docnum] = fields.get("outlet") or None
+        authors[docnum] = tuple(a for a in (fields.get("authors") or "").split("\n") if a)
+        published = fields.get("published_text")
+        if published:
+            year[docnum] = published[:4]
+            dates.append(published)
+    outlets = Counter(o for o in outlet if o)
+    stats = CorpusStats(
+        articles=reader.doc_count(),
+        outlets=len(outlets),
+        first_date=min(dates) if dates else None,
+        last_date=max(dates) if dates else None,
+    )
+    return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats

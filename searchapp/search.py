@@ -1,0 +1,343 @@
+"""Search the live index: a plain function in, frozen dataclasses out (no Flask here)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from .analysis import fold_typography, text_analyzer
+from .model import Article
+from .query import (
+    OPERATORS,
+    ParsedQuery,
+    check_bounds,
+    parse_user_query,
+    plain_words_query,
+    words_of,
+)
+from .reader import FacetColumns, LiveIndex
+from .schema import from_stored
+from .snippets import Span, make_snippets, mark, plain_snippet
+
+SORTS = ("relevance", "date")
+MATCHES = ("all", "any")
+MAX_PER_PAGE = 100
+MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
+MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
+FACET_LIMIT = 20
+RELATED_LIMIT = 5
+TEXT_FIELDS = ("title", "lead", "headings", "body")
+
+_ANALYZER = text_analyzer()
+
+
+class InvalidRequestError(ValueError):
+    """A search parameter is out of range; `param` names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+class ArticleNotFoundError(KeyError):
+    """No article with that id in the live index."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    match: str = "all"
+    outlet: str | None = None
+    author: str | None = None
+    year: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def validate(self) -> None:
+        """Raise InvalidRequestError for the first parameter out of range."""
+        if self.page < 1:
+            raise InvalidRequestError("page", "page must be 1 or more")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidRequestError("per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.page * self.per_page > MAX_RESULT_DEPTH:
+            raise InvalidRequestError(
+                "page", f"results deeper than {MAX_RESULT_DEPTH} are not served; refine the query"
+            )
+        if self.sort not in SORTS:
+            raise InvalidRequestError("sort", f"sort must be one of: {', '.join(SORTS)}")
+        if self.match not in MATCHES:
+            raise InvalidRequestError("match", f"match must be one of: {', '.join(MATCHES)}")
+        if self.year is not None and not (self.year.isdigit() and len(self.year) == 4):
+            raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
+        try:
+            check_bounds(self.q)
+        except ValueError as error:
+            raise InvalidRequestError("q", str(error)) from None
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    outlet: str | None
+    authors: tuple[str, ...]
+    published: str | None
+    url: str | None
+    score: float | None
+    snippets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    request: SearchRequest
+    total: int
+    took_ms: float
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notice: str | None = None
+    generation: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
+
+
+def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
+    """Run one search; raises InvalidRequestError or reader.IndexUnavailableError."""
+    request.validate()
+    started = time.perf_counter()
+    with live.searcher() as (gen, searcher):
+        notices: list[str] = []
+        browsing = not request.q.strip()
+        if browsing:
+            parsed = ParsedQuery(wq.Every(), "")
+        else:
+            parsed = parse_user_query(request.q, searcher.schema, request.match)
+            if parsed.notice:
+                notices.append(parsed.notice)
+            parsed = _cap_expansions(parsed, searcher, notices)
+        results = _run(searcher, parsed.query, request, browsing)
+        if (
+            not browsing
+            and results.is_empty()
+            and request.match == "all"
+            and len(words_of(request.q)) > 1
+        ):
+            relaxed = plain_words_query(request.q, searcher.schema, "any")
+            results = _run(searcher, relaxed, request, browsing)
+            if not results.is_empty():
+                notices.append(
+                    "No article has all of your words; showing articles with any of them."
+                )
+        total = len(results)
+        start = (request.page - 1) * request.per_page
+        by_score = request.sort == "relevance" and not browsing
+        hits = tuple(
+            _to_hit(hit, browsing, score=-hit.score[0] if by_score else None)
+            for hit in results[start : start + request.per_page]
+        )
+        facets = _facet_counts(gen.facets, results.docs())
+        # Offer a spelling only when the words as typed found nothing, or not all of them.
+        weak = results.is_empty() or bool(notices)
+        suggestion = _suggest(searcher, request.q) if weak and not browsing else None
+    return ResultPage(
+        request=request,
+        total=total,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        hits=hits,
+        facets=facets,
+        suggestion=suggestion,
+        notice=" ".join(notices) or None,
+        generation=gen.name,
+    )
+
+
+def _run(searcher, q, request: SearchRequest, browsing: bool):
+    by_date = [sorting.FieldFacet("published", reverse=True), sorting.FieldFacet("id")]
+    if request.sort == "date" or browsing:
+        sortedby = by_date
+    else:
+        # Ties broken by date, then id, so the same query pages the same way every time.
+        sortedby = [sorting.ScoreFacet()] + by_date
+    return searcher.search(
+        q,
+        limit=request.page * request.per_page,
+        sortedby=sortedby,
+        filter=_filters(request),
+        terms=not browsing,
+    )
+
+
+def _filters(request: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if request.outlet:
+        parts.append(wq.Term("outlet_facet", request.outlet))
+    if request.author:
+        parts.append(wq.Term("author_facet", request.author.replace(",", " ")))
+    if request.year:
+        parts.append(wq.Term("year", request.year))
+    if request.date_from or request.date_to:
+        start = (
+            datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
+        )
+        end = (
+            datetime.combine(request.date_to + timedelta(days=1), datetime.min.time())
+            if request.date_to
+            else None
+        )
+        parts.append(wq.DateRange("published", start, end, endexcl=True))
+    return wq.And(parts) if parts else None
+
+
+def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> ParsedQuery:
+    """Refuse prefix/wildcard/fuzzy terms that expand to too much of the vocabulary."""
+    reader = searcher.reader()
+
+    def too_wide(node: wq.Query) -> bool:
+        if not isinstance(node, wq.MultiTerm):
+            return False
+        for count, _ in enumerate(node._btexts(reader), start=1):
+            if count > MAX_TERM_EXPANSION:
+                return True
+        return False
+
+    wide = {n.text for n in parsed.query.leaves() if too_wide(n)}
+    if not wide:
+        return parsed
+    notices.append(
+        f"Left out {', '.join(repr(w + '*') for w in sorted(wide))}: it matches over "
+        f"{MAX_TERM_EXPANSION} different words; type more letters."
+    )
+    pruned = parsed.query.accept(
+        lambda node: wq.NullQuery if isinstance(node, wq.MultiTerm) and node.text in wide else node
+    )
+    return ParsedQuery(pruned.normalize(), parsed.text, parsed.notice, parsed.plain_words)
+
+
+def _to_hit(hit, browsing: bool, score: float | None = None) -> Hit:
+    fields = hit.fields()
+    article = from_stored(fields)
+    snippets: tuple[str, ...] = ()
+    if not browsing:
+        terms = {text for name, text in hit.matched_terms() if name in TEXT_FIELDS}
+        snippets = tuple(make_snippets(article.body, match_spans(article.body, terms)))
+    if not snippets:
+        snippets = (plain_snippet(article.lead or article.body),)
+    return Hit(
+        id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        authors=article.authors,
+        published=article.published,
+        url=article.url,
+        score=None if score is None else round(float(score), 4),
+        snippets=snippets,
+    )
+
+
+def match_spans(text: str, terms: set) -> list[Span]:
+    """Character spans of the words in `text` whose analysed form is one of `terms`."""
+    if not terms:
+        return []
+    wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
+    return [
+        (token.startchar, token.endchar)
+        for token in _ANALYZER(text, chars=True, mode="query", removestops=False)
+        if token.text in wanted
+    ]
+
+
+def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount, ...]]:
+    outlets: Counter = Counter()
+    authors: Counter = Counter()
+    years: Counter = Counter()
+    for docnum in docnums:
+        if columns.outlet[docnum]:
+            outlets[columns.outlet[docnum]] += 1
+        authors.update(columns.authors[docnum])
+        if columns.year[docnum]:
+            years[columns.year[docnum]] += 1
+
+    def top(counter: Counter, by_value: bool = False) -> tuple[FacetCount, ...]:
+        if by_value:
+            rows = sorted(counter.items(), reverse=True)
+        else:
+            rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(FacetCount(value, count) for value, count in rows[:FACET_LIMIT])
+
+    return {"outlet": top(outlets), "author": top(authors), "year": top(years, by_value=True)}
+
+
+# Words followed by these are syntax (prefix*, fuzzy~), not words to spell-check.
+_PLAIN_WORD = re.compile(r"(?<![\w:])(\w+)(?![\w*?~:])")
+
+
+def _suggest(searcher, text: str) -> str | None:
+    """A did-you-mean query when some words are not in the index vocabulary."""
+    reader = searcher.reader()
+    corrector = searcher.corrector("body")
+    replacements: dict[str, str] = {}
+    for match in _PLAIN_WORD.finditer(fold_typography(text)):
+        word = match.group(1)
+        key = word.lower()
+        if len(key) < 3 or key.isdigit() or word in OPERATORS or word in replacements:
+            continue
+        if ("spell_body", key) in reader or ("spell_title", key) in reader:
+            continue
+        options = corrector.suggest(key, limit=1, maxdist=2, prefix=1)
+        if options and options[0] != key:
+            replacements[word] = options[0]
+    if not replacements:
+        return None
+    return _PLAIN_WORD.sub(
+        lambda m: replacements.get(m.group(1), m.group(1)), fold_typography(text)
+    )
+
+
+def get_article(live: LiveIndex, article_id: str) -> Article:
+    """The stored article; ArticleNotFoundError when the id is unknown."""
+    with live.searcher() as (_, searcher):
+        fields = searcher.document(id=article_id)
+    if fields is None:
+        raise ArticleNotFoundError(article_id)
+    return from_stored(fields)
+
+
+def highlight_article(article: Article, q: str, schema) -> tuple[str, int]:
+    """The article body as HTML with every query word marked, and the number of marks."""
+    terms: set = set()
+    if q.strip():
+        try:
+            check_bounds(q)
+        except ValueError:
+            return mark(article.body, []), 0
+        parsed = parse_user_query(q, schema)
+        terms = {text for name, text in parsed.query.iter_all_terms() if name in TEXT_FIELDS}
+    spans = match_spans(article.body, terms)
+    return mark(article.body, spans), len(spans)
+
+
+def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tuple[Hit, ...]:
+    """Articles most like this one, by the distinctive words of its clean body."""
+    with live.searcher() as (_, searcher):
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        results = searcher.more_like(docnum, "body", top=limit)
+        return tuple(_to_hit(hit, browsing=True, score=hit.score) for hit in results)

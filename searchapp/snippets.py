@@ -1,0 +1,105 @@
+"""Sentence-bounded snippets with the matched words wrapped in <mark>.
+
+Pure: text and the positions of matched words in, HTML strings out. Everything
+that is not our own <mark> tag is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import escape
+
+MAX_SNIPPETS = 3
+MAX_SNIPPET_CHARS = 240
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace, or at a line break.
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n+""")
+
+Span = tuple[int, int]
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """(start, end) of each sentence, whitespace trimmed."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def mark(text: str, hits: Iterable[Span], start: int = 0, end: int | None = None) -> str:
+    """Escape text[start:end] and wrap each hit inside it in <mark>."""
+    end = len(text) if end is None else end
+    out: list[str] = []
+    cursor = start
+    for hit_start, hit_end in sorted(hits):
+        if hit_start < cursor or hit_end > end:
+            continue
+        out.append(escape(text[cursor:hit_start]))
+        out.append(f"<mark>{escape(text[hit_start:hit_end])}</mark>")
+        cursor = hit_end
+    out.append(escape(text[cursor:end]))
+    return "".join(out)
+
+
+def _window(span: Span, hits: list[Span]) -> tuple[Span, bool, bool]:
+    """Cut a long sentence down to MAX_SNIPPET_CHARS around its first hit."""
+    start, end = span
+    if end - start <= MAX_SNIPPET_CHARS:
+        return span, False, False
+    first = hits[0][0]
+    new_start = max(start, first - MAX_SNIPPET_CHARS // 3)
+    new_end = min(end, new_start + MAX_SNIPPET_CHARS)
+    return (new_start, new_end), new_start > start, new_end < end
+
+
+def _snap(text: str, span: Span, cut_left: bool, cut_right: bool) -> Span:
+    """Move cut edges to word boundaries so no word is shown in half."""
+    start, end = span
+    if cut_left:
+        space = text.find(" ", start, end)
+        start = space + 1 if space != -1 else start
+    if cut_right:
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
+
+
+def make_snippets(text: str, hits: list[Span], limit: int = MAX_SNIPPETS) -> list[str]:
+    """Up to `limit` sentences holding the most distinct hits, in document order."""
+    if not hits:
+        return []
+    hits = sorted(hits)
+    scored = []
+    for index, (start, end) in enumerate(sentence_spans(text)):
+        inside = [h for h in hits if h[0] >= start and h[1] <= end]
+        if inside:
+            distinct = len({text[s:e].casefold() for s, e in inside})
+            scored.append((-distinct, -len(inside), index, (start, end), inside))
+    best = sorted(scored)[:limit]
+    snippets = []
+    for _, _, _, span, inside in sorted(best, key=lambda row: row[2]):
+        window, cut_left, cut_right = _window(span, inside)
+        start, end = _snap(text, window, cut_left, cut_right)
+        body = mark(text, inside, start, end)
+        snippets.append(("… " if cut_left else "") + body + (" …" if cut_right else ""))
+    return snippets
+
+
+def plain_snippet(text: str) -> str:
+    """The opening of a text, escaped, for hits that matched outside the body."""
+    if len(text) <= MAX_SNIPPET_CHARS:
+        return escape(text)
+    cut = text.rfind(" ", 0, MAX_SNIPPET_CHARS)
+    return escape(text[: cut if cut > 0 else MAX_SNIPPET_CHARS]) + " …"

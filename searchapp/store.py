@@ -1,0 +1,119 @@
+"""The index folder: numbered builds ("generations") and a pointer to the live one.
+
+Layout of INDEX_DIR:
+    CURRENT          name of the live generation, replaced atomically by rename
+    gen-<stamp>/     one complete Whoosh index per build, plus build.json
+    .building-*/     a build in progress (removed by the next rebuild if it died)
+    .rebuild.lock    held (flock) while a rebuild runs
+
+Readers only ever follow CURRENT, so they see an old build or a new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+POINTER = "CURRENT"
+LOCK = ".rebuild.lock"
+BUILD_PREFIX = ".building-"
+GEN_PREFIX = "gen-"
+BUILD_INFO = "build.json"
+
+
+class NoIndexError(Exception):
+    """No index has been published in this folder yet."""
+
+
+class RebuildInProgressError(Exception):
+    """Another rebuild holds the lock on this index folder."""
+
+
+def current_generation(index_dir: Path) -> str:
+    """Name of the live generation; NoIndexError when there is none."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise NoIndexError(f"no index in {index_dir}") from None
+    if not name.startswith(GEN_PREFIX) or "/" in name or not (index_dir / name).is_dir():
+        raise NoIndexError(f"index pointer in {index_dir} names a missing build {name!r}")
+    return name
+
+
+def read_build_info(index_dir: Path, name: str) -> dict:
+    """The summary a build wrote beside its index (article count, build time)."""
+    try:
+        return json.loads((index_dir / name / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@contextmanager
+def rebuild_lock(index_dir: Path):
+    """Hold the folder's rebuild lock, or raise RebuildInProgressError at once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RebuildInProgressError(
+                f"another rebuild of {index_dir} is running; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_build_dir(index_dir: Path) -> Path:
+    """A fresh, empty folder to build the next generation in (call under the lock)."""
+    remove_abandoned_builds(index_dir)
+    path = index_dir / f"{BUILD_PREFIX}{os.getpid()}-{time.time_ns()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def remove_abandoned_builds(index_dir: Path) -> None:
+    """Delete builds left behind by a rebuild that died (only safe under the lock)."""
+    for leftover in index_dir.glob(BUILD_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for tmp in index_dir.glob(POINTER + ".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def publish(index_dir: Path, build_dir: Path, info: dict) -> str:
+    """Make a finished build live by an atomic rename of the pointer; return its name."""
+    (build_dir / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    name = f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    final = index_dir / name
+    os.rename(build_dir, final)
+    _fsync_dir(index_dir)
+    tmp = index_dir / f"{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / POINTER)
+    _fsync_dir(index_dir)
+    return name
+
+
+def prune_generations(index_dir: Path, keep: int = 2) -> None:
+    """Remove all but the newest `keep` generations (the live one and the one before)."""
+    live = current_generation(index_dir)
+    older = sorted(p.name for p in index_dir.glob(GEN_PREFIX + "*") if p.name != live)
+    for name in older[: max(0, len(older) - (keep - 1))]:
+        shutil.rmtree(index_dir / name, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
