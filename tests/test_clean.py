@@ -1,0 +1,415 @@
+"""Boilerplate stripping: one row per rule and tricky case, then the five seed articles."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from searchapp.clean import (
+    RULES,
+    clean_article,
+    derive_title,
+    find_template_lines,
+    line_key,
+    strip_boilerplate,
+)
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+PROSE = "The minister said the talks had gone well and would resume next week in Geneva."
+PROSE2 = "Officials on both sides described the mood as cautious but constructive overall."
+
+
+def _seed(prefix: str) -> str:
+    (path,) = CORPUS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+
+
+# (before, rule expected to remove `line`, line) — the line sits between two prose paragraphs
+# unless the row says otherwise, so edge rules are tested at the edges.
+REMOVED_ROWS = [
+    # wire footers
+    (
+        f"{PROSE}\n\n© 2024 Example Media Group\n\n{PROSE2}",
+        "copyright",
+        "© 2024 Example Media Group",
+    ),
+    (
+        f"{PROSE}\n\nCopyright 2023 The Daily Planet. All rights reserved.\n\n{PROSE2}",
+        "copyright",
+        "Copyright 2023 The Daily Planet. All rights reserved.",
+    ),
+    # "All rights reserved" alone, without a © sign
+    (
+        f"{PROSE}\n\nAcme News Ltd. All Rights Reserved.\n\n{PROSE2}",
+        "copyright",
+        "Acme News Ltd. All Rights Reserved.",
+    ),
+    (f"{PROSE}\n\nThe-AP-Wire\n\n{PROSE2}", "wire_tag", "The-AP-Wire"),
+    # photo credits: agency slashes, labels, parenthesised
+    (
+        f"{PROSE}\n\nChip Somodevilla/Getty Images\n\n{PROSE2}",
+        "photo_credit",
+        "Chip Somodevilla/Getty Images",
+    ),
+    (
+        f"{PROSE}\n\nAP Photo/Evan Vucci, File\n\n{PROSE2}",
+        "photo_credit",
+        "AP Photo/Evan Vucci, File",
+    ),
+    (
+        f"{PROSE}\n\nPhoto: Jane Smith for The Herald\n\n{PROSE2}",
+        "photo_credit",
+        "Photo: Jane Smith for The Herald",
+    ),
+    (
+        f"{PROSE}\n\nA crowd gathers outside parliament. (Photo by John Doe/Reuters)\n\n{PROSE2}",
+        "photo_credit",
+        "A crowd gathers outside parliament. (Photo by John Doe/Reuters)",
+    ),
+    (f"{PROSE}\n\nImage credit: NASA\n\n{PROSE2}", "photo_credit", "Image credit: NASA"),
+    # republication notices
+    (
+        f"{PROSE}\n\nThis story was originally published by ProPublica.\n\n{PROSE2}",
+        "republished",
+        "This story was originally published by ProPublica.",
+    ),
+    # prompts to the reader
+    (f"{PROSE}\n\nAdvertisement\n\n{PROSE2}", "advertisement", "Advertisement"),
+    (
+        f"{PROSE}\n\nSign up for our daily briefing and get the news in your inbox.\n\n{PROSE2}",
+        "newsletter",
+        "Sign up for our daily briefing and get the news in your inbox.",
+    ),
+    (
+        f"{PROSE}\n\nWe use cookies to improve your experience. Accept all\n\n{PROSE2}",
+        "cookies",
+        "We use cookies to improve your experience. Accept all",
+    ),
+    (f"{PROSE}\n\nShare this article\n\n{PROSE2}", "share", "Share this article"),
+    (
+        f"{PROSE}\n\nRead more: Talks stall over border dispute\n\n{PROSE2}",
+        "read_more",
+        "Read more: Talks stall over border dispute",
+    ),
+    (
+        f"{PROSE}\n\nClick here to watch the full interview\n\n{PROSE2}",
+        "read_more",
+        "Click here to watch the full interview",
+    ),
+    # a line of symbols only (section dividers)
+    (f"{PROSE}\n\n* * *\n\n{PROSE2}", "symbols_only", "* * *"),
+    # byline with a date after a bar; the date is not a name
+    (
+        f"Talks Resume in Geneva\n\nBy Ann Lee | March 3, 2024\n\n{PROSE}",
+        "byline",
+        "By Ann Lee | March 3, 2024",
+    ),
+    # widget labels at the edges, peeled past each other
+    (f"Menu\n\nSearch\n\nTalks Resume in Geneva\n\n{PROSE}", "edge_ui", "Menu"),
+    (f"{PROSE}\n\n{PROSE2}\n\nBack to top\n\nClose", "edge_ui", "Back to top"),
+    # the headline printed again in the body, with different case and spacing
+    (
+        f"Talks Resume in Geneva\n\n{PROSE}\n\nTALKS  resume in Geneva\n\n{PROSE2}",
+        "headline_echo",
+        "TALKS resume in Geneva",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "rule", "line"), REMOVED_ROWS)
+def test_rule_removes(before: str, rule: str, line: str) -> None:
+    result = clean_article(before)
+    assert (line, rule) in [(r.text, r.rule) for r in result.removed]
+    assert line not in result.text
+    assert PROSE in result.text
+
+
+# (before, line that must stay) — look-alikes of furniture that are content.
+KEPT_ROWS = [
+    # a short heading mid-article is not a widget label
+    (f"{PROSE}\n\nWhat Comes Next\n\n{PROSE2}", "What Comes Next"),
+    # a short title-like line at the start followed by prose is the headline, not a logo
+    (f"Deeper than Arms\n\n{PROSE}", None),
+    # prose that mentions copyright or cookies is reporting, not a footer
+    (
+        (
+            f"{PROSE}\n\nThe court ruled that the band's copyright claim over the song, filed "
+            "in 2019 by its former manager, had been brought too late and must be dismissed."
+        ),
+        "copyright claim",
+    ),
+    (
+        f"{PROSE}\n\nThe firm said its newsletter, Vision, will be published every three weeks.",
+        "newsletter, Vision",
+    ),
+    # a sentence starting with "By" is not a byline
+    (
+        f"Budget Plan\n\nBy Tuesday, Ministers And Officials had agreed the plan.\n\n{PROSE}",
+        "By Tuesday",
+    ),
+    # a fraction-like figure is not a photo credit
+    (f"{PROSE}\n\nShipping dates 2/26 2/27\n\n{PROSE2}", "2/26 2/27"),
+    # bullets at the end edge are content, however short
+    (f"{PROSE}\n\nNotes\n- Ibid\n- Smith", "- Ibid\n- Smith"),
+    # one doubled heading is an accident of scraping, not a teaser block
+    (f"{PROSE}\n\nWhat Comes Next\nWhat Comes Next\n\n{PROSE2}", PROSE2),
+    # a quote that the article repeats stays twice
+    (f"“We will not back down,” she said.\n\n{PROSE}\n\n“We will not back down,” she said.", None),
+]
+
+
+@pytest.mark.parametrize(("before", "kept"), KEPT_ROWS)
+def test_content_is_kept(before: str, kept: str | None) -> None:
+    result = clean_article(before)
+    text = result.text if result.title is None else f"{result.title}\n\n{result.text}"
+    if kept is not None:
+        assert kept in text
+    # nothing at all was removed: every input word survives
+    assert sorted(text.split()) == sorted(before.split())
+
+
+def test_every_rule_has_a_row() -> None:
+    tested = {rule for _, rule, _ in REMOVED_ROWS} | {"template", "teaser_run"}
+    assert {r.name for r in RULES} <= tested
+
+
+def test_template_lines_from_corpus_evidence() -> None:
+    docs = [
+        f"Home News Sport\n\n{PROSE}\n\nStory {i} tells of events on day {i}." for i in range(5)
+    ]
+    template = find_template_lines(docs, min_docs=3)
+    assert template == frozenset({"home news sport", line_key(PROSE)})
+    result = clean_article(docs[0], template_lines=frozenset({"home news sport"}))
+    assert [(r.text, r.rule) for r in result.removed] == [("Home News Sport", "template")]
+
+
+@pytest.mark.parametrize(
+    ("count", "min_docs", "min_share", "found"),
+    [
+        (3, 3, 0.02, True),  # exactly min_docs
+        (2, 3, 0.02, False),  # one short of min_docs
+        (3, 3, 0.5, False),  # the share of a ten-document corpus wins over min_docs
+        (5, 3, 0.5, True),
+    ],
+)
+def test_find_template_lines_thresholds(
+    count: int, min_docs: int, min_share: float, found: bool
+) -> None:
+    docs = ["Subscribe now\n" + PROSE] * count + [PROSE2] * (10 - count)
+    template = find_template_lines(docs, min_docs=min_docs, min_share=min_share)
+    assert ("subscribe now" in template) is found
+
+
+def test_long_lines_are_never_template() -> None:
+    long_line = " ".join(["word"] * 30)
+    assert find_template_lines([long_line] * 5) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [("  Sign   UP\tnow ", "sign up now"), ("STRASSE", "strasse"), ("Straße", "strasse")],
+)
+def test_line_key(line: str, key: str) -> None:
+    assert line_key(line) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Kim met Lavrov. They talked.", "Kim met Lavrov"),
+        # cut at twelve words on a word boundary, trailing comma dropped
+        (
+            "One two three four five six seven eight nine ten eleven, twelve thirteen.",
+            "One two three four five six seven eight nine ten eleven, twelve…",
+        ),
+        (
+            "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu, nu xi.",
+            "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu…",
+        ),
+        ("\n\nU.S. talks resume. More later.", "U.S. talks resume"),
+    ],
+)
+def test_derive_title(text: str, title: str) -> None:
+    assert derive_title(text) == title
+
+
+def test_teaser_run_removed_whole() -> None:
+    teasers = "".join(
+        f"Teaser Headline Number {n}\nTeaser Headline Number {n}\n\n"
+        f"Summary {n} of another story that the site wants you to read next.\n\n"
+        for n in range(3)
+    )
+    result = clean_article(f"Main Story\n\n{PROSE}\n\nEditor’s Note\n\n{PROSE2}\n\n{teasers}")
+    assert result.text == f"{PROSE}\n\nEditor’s Note\n\n{PROSE2}"
+    assert {r.rule for r in result.removed} == {"teaser_run"}
+    assert len(result.removed) == 9
+
+
+# --- hard-wrapped wire copy ---------------------------------------------------------------
+
+WRAPPED = """\
+Showers continued throughout the week in
+the Bahia cocoa zone, alleviating the drought since early
+January and improving prospects for the coming temporao,
+although normal humidity levels have not been restored,
+Comissaria Smith said in its weekly review.
+    The dry period means the temporao will be late this year.
+    Arrivals for the week ended February 22 were 155,221 bags
+of 60 kilos making a cumulative total for the season of 5.93
+mln against 5.81 at the same stage last year. Again it seems
+that cocoa delivered earlier on consignment was included in the
+arrivals figures.
+"""
+
+
+def test_hard_wrapped_lines_join_into_paragraphs() -> None:
+    result = clean_article(WRAPPED)
+    assert _paragraphs(result.text) == [
+        (
+            "Showers continued throughout the week in the Bahia cocoa zone, alleviating the "
+            "drought since early January and improving prospects for the coming temporao, "
+            "although normal humidity levels have not been restored, Comissaria Smith said in "
+            "its weekly review."
+        ),
+        "The dry period means the temporao will be late this year.",
+        (
+            "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos making a "
+            "cumulative total for the season of 5.93 mln against 5.81 at the same stage last "
+            "year. Again it seems that cocoa delivered earlier on consignment was included in "
+            "the arrivals figures."
+        ),
+    ]
+    assert result.removed == () and result.title is None
+
+
+def test_hard_wrap_detection_is_not_reuters_only() -> None:
+    # Blank-line paragraphs wrapped at 50 columns, no indentation.
+    para = (
+        "The council voted on Tuesday to extend the night bus service to the outer "
+        "suburbs, after a campaign by residents who said they had been left stranded "
+        "for years when the last train had gone."
+    )
+    wrapped = "\n\n".join(textwrap.fill(p, 50) for p in (para, para.replace("council", "board")))
+    assert max(map(len, wrapped.splitlines())) <= 50
+    assert _paragraphs(strip_boilerplate(wrapped)) == [para, para.replace("council", "board")]
+
+
+def test_unwrapped_short_lines_stay_apart() -> None:
+    # Lines of a list: similar lengths, but each one finished, so nothing is joined.
+    text = "\n".join(f"- Item {n} is done." for n in range(8))
+    assert strip_boilerplate(text).splitlines() == text.splitlines()
+
+
+# --- the five seed articles ---------------------------------------------------------------
+
+
+def _seed_paragraphs(prefix: str) -> list[str]:
+    return [" ".join(s.split()) for s in _seed(prefix).splitlines() if s.strip()]
+
+
+def test_seed_000_cnn() -> None:
+    result = clean_article(_seed("000"))
+    assert result.title is not None and result.title.startswith(
+        "North Korea’s Kim Jong Un restates"
+    )
+    assert result.authors == (
+        "Will Ripley",
+        "Lex Harvey",
+        "Chris Lau",
+        "Lucas Lilieholm",
+        "Laura Sharman",
+    )
+    assert result.outlet == "CNN"
+    assert {(r.rule, r.text[:20]) for r in result.removed} == {
+        ("photo_credit", "Mauro Pimentel/AFP/G"),
+        ("byline", "By Will Ripley, Lex "),
+        ("wire_tag", "The-CNN-Wire"),
+        ("copyright", "™ & © 2025 Cable New"),
+        ("edge_ui", "First Warning Neighb"),
+        ("edge_ui", "Close"),
+    }
+    for gone in (
+        "Getty Images",
+        "By Will Ripley",
+        "CNN-Wire",
+        "Cable News Network",
+        "All rights reserved",
+        "First Warning",
+        "Close",
+    ):
+        assert gone not in result.text
+    paragraphs = _paragraphs(result.text)
+    # every body paragraph, from the dateline to the last, in order
+    lines = _seed_paragraphs("000")
+    assert paragraphs == lines[3:-4]
+    assert paragraphs[0].startswith("(CNN) — North Korean leader")
+    assert "Integrated into Russia’s war" in paragraphs
+    assert result.headings == ("Integrated into Russia’s war",)
+    assert result.lead == paragraphs[0]
+
+
+def test_seed_001_teasers_and_echo() -> None:
+    source = _seed("001")
+    result = clean_article(source)
+    headline = "North Korea’s Kim Jong Un Offers Unwavering Support to Russia Amid Ukraine Conflict"
+    assert result.title == headline
+    assert headline not in result.text  # the echo in the body is gone too
+    assert "Logo" not in result.text
+    assert result.lead.startswith("In a pivotal meeting in Wonsan")
+    # the Editor's Note heading and paragraph stay, then the text ends
+    paragraphs = _paragraphs(result.text)
+    assert paragraphs[-2] == "Editor’s Note"
+    assert paragraphs[-1].startswith("The recent reaffirmation of support")
+    assert "Editor’s Note" in result.headings
+    # every teaser headline and summary is gone, the first one included
+    for teaser in (
+        "Russia and North Korea Deepen Alliance",
+        "Over the past year, Russia",
+        "Macron Calls on EU",
+        "French President Emmanuel Macron",
+    ):
+        assert teaser not in result.text
+    assert sum(r.rule == "teaser_run" for r in result.removed) == 54
+    # the bullet list stays, one item per line
+    assert "• Will increased North Korean involvement" in result.text
+    assert "?\n• How will the US" in result.text
+
+
+def test_seed_002_keeps_everything() -> None:
+    result = clean_article(_seed("002"))
+    assert result.removed == () and result.title is None
+    assert _paragraphs(result.text.replace("\n- ", "\n\n- ")) == _seed_paragraphs("002")
+    assert "At a Glance" in result.headings
+
+
+def test_seed_003_repeated_quote_kept_twice() -> None:
+    result = clean_article(_seed("003"))
+    assert result.removed == ()
+    quote = "we once again expressed our sincere gratitude for the contribution of Korean"
+    assert result.text.count(quote) == 2
+    assert _paragraphs(result.text) == _seed_paragraphs("003")
+
+
+def test_seed_004_notes_kept_and_outlet() -> None:
+    result = clean_article(_seed("004"))
+    assert result.outlet == "38 North"
+    assert [r.rule for r in result.removed] == ["republished"]
+    assert "first appeared on 38 North" not in result.text
+    assert "\n\nNotes\n\n- Daniel Sneider, email exchange with author." in result.text
+    assert result.text.endswith("- Ibid.")
+    assert "Notes" in result.headings and "Deeper than Arms" in result.headings
+    assert _paragraphs(result.text.replace("\n- ", "\n\n- ")) == _seed_paragraphs("004")[:-1]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_strip_boilerplate_matches_clean_article(prefix: str) -> None:
+    text = _seed(prefix)
+    assert strip_boilerplate(text) == clean_article(text).text
+    assert "\n\n\n" not in strip_boilerplate(text)
