@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from searchapp import htmlpage
 from searchapp.htmlpage import HtmlPage, extract_html, normalise_date
 
 DATA = Path(__file__).parent / "data" / "html"
@@ -87,7 +88,8 @@ META_ROWS = [
     # canonical wins over og:url, which often carries tracking parameters
     (
         "url",
-        '<meta property="og:url" content="https://news.example/a?ref=x"><link rel="canonical" href="/a">',
+        '<meta property="og:url" content="https://news.example/a?ref=x">'
+        '<link rel="canonical" href="/a">',
         "https://news.example/a",
     ),
     ("outlet", '<meta property="og:site_name" content="Gazette">', "Gazette"),
@@ -99,6 +101,15 @@ META_ROWS = [
     ("outlet", '<meta name="application-name" content="Gazette">', "Gazette"),
     ("description", '<meta property="og:description" content="A lead.">', "A lead."),
     ("description", '<meta name="description" content="A lead.">', "A lead."),
+    # credentials, domains and the outlet are not authors
+    ("authors", '<meta name="author" content="Ilana Marsh, MS, RDN">', ("Ilana Marsh",)),
+    ("authors", '<meta name="author" content="Troy Smith, Gazette.com">', ("Troy Smith",)),
+    (
+        "authors",
+        '<meta property="og:site_name" content="Gazette"><meta name="author" content="Gazette">',
+        (),
+    ),
+    ("authors", '<meta name="author" content="admin">', ()),
     # JSON-LD that does not parse is ignored, not an error
     ("authors", '<script type="application/ld+json">{"author": </script>', ()),
 ]
@@ -111,8 +122,8 @@ def test_metadata_source(field: str, head: str, expected: object) -> None:
 
 def test_published_from_time_element() -> None:
     body = (
-        '<time datetime="2025-07-01">1 July</time><time pubdate datetime="2025-07-13">13 July</time>'
-        + BODY
+        '<time datetime="2025-07-01">1 July</time>'
+        '<time pubdate datetime="2025-07-13">13 July</time>' + BODY
     )
     assert extract_html(page(body=body)).published == "2025-07-13"
 
@@ -217,6 +228,26 @@ def test_main_text_shape(article: HtmlPage) -> None:
     assert article.headings == ("What the repairs cost", "What comes next")
     # the headline is the title field, not the first line of the text
     assert not article.text.startswith("Harbour bridge")
+
+
+def test_split_body_keeps_every_chunk() -> None:
+    # the article cut into look-alike containers around an ad, as some sites serve it
+    html = (DATA / "split_body.html").read_text(encoding="utf-8")
+    text = extract_html(html).text
+    for opening in ("The first chunk", "The second chunk", "The third chunk"):
+        assert opening in text
+    assert "Advertisement" not in text
+    assert "More from the desk" not in text  # a teaser list between the chunks
+
+
+def test_split_body_repair_adds_look_alike_chunks() -> None:
+    # trafilatura keeps the first chunk only on some real pages; the repair finds the rest
+    tree = htmlpage._parse((DATA / "split_body.html").read_text(encoding="utf-8"))
+    first = [b for b in htmlpage._html_blocks(tree.body) if b[1].startswith("The first chunk")]
+    repaired = htmlpage._add_split_body(tree, first)
+    assert [text[:16] for _, text in repaired] == ["The first chunk,"] * 3 + [
+        "The second chunk"
+    ] * 3 + ["The third chunk,"] * 3
 
 
 # --- hostile input -------------------------------------------------------------------------
