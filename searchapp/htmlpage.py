@@ -71,8 +71,12 @@ _PARSER = lxml.html.HTMLParser(
 )
 
 
+_TAG_RE = re.compile(r"<[a-zA-Z!/]")
+
+
 def _parse(html: str) -> lxml.html.HtmlElement | None:
-    if not isinstance(html, str) or not html.strip():
+    # no tag at all: bytes or plain text that is not a page, so nothing to extract
+    if not isinstance(html, str) or not _TAG_RE.search(html):
         return None
     html = _PROLOGUE_RE.sub("", _CONTROL_RE.sub("", html.lstrip("\ufeff")), count=1)
     try:

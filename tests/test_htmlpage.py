@@ -275,8 +275,9 @@ def test_hostile_input_does_not_raise(html: str) -> None:
     assert isinstance(result.text, str)
 
 
-def test_empty_input_is_empty_page() -> None:
-    assert extract_html("") == HtmlPage(None, (), None, None, None, None, "", ())
+@pytest.mark.parametrize("junk", ["", "plain text, no markup", "\x00\x01\xff\xfe binary", "a < b"])
+def test_input_without_markup_is_empty_page(junk: str) -> None:
+    assert extract_html(junk) == HtmlPage(None, (), None, None, None, None, "", ())
 
 
 # --- benchmark -----------------------------------------------------------------------------
