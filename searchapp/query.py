@@ -56,6 +56,14 @@ def words_of(text: str) -> list[str]:
     return [w for w in WORD_PATTERN.findall(text) if w not in OPERATORS]
 
 
+def has_syntax(text: str) -> bool:
+    """True when the query uses phrases, operators, fields or wildcards, not just words."""
+    folded = fold_typography(text)
+    if re.search(r'["()*~:]|(?<![^\s(])[-+]', folded):
+        return True
+    return any(token in OPERATORS for token in folded.split())
+
+
 def make_parser(schema: Schema, match: str) -> qparser.QueryParser:
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
     parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group)
@@ -104,8 +112,11 @@ def _fix_fields_and_fuzz(text: str) -> tuple[str, list[str]]:
         name = match.group(1)
         if name.lower() in USER_FIELD_ALIASES:
             return USER_FIELD_ALIASES[name.lower()] + ":"
+        if name.isdigit():  # a time or score ("9:30", "2:1"), not a field
+            return name + " "
         notes.append(f"'{name}:' is not a field you can search (try title:, author: or outlet:)")
-        return name + " "
+        # Drop the name: keeping it as a required word would make "colour:red" find nothing.
+        return " "
 
     text = _FIELD_PREFIX.sub(field, text)
     text = _FUZZY.sub(lambda m: "~" + str(min(int(m.group(1)), MAX_FUZZY_DISTANCE)), text)

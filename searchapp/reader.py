@@ -59,6 +59,9 @@ class LiveIndex:
         self._lock = threading.Lock()
         self._generations: dict[str, Generation] = {}
         self._local = threading.local()
+        # Every searcher any thread opened, so close() can release their file handles
+        # (thread-locals of other threads are out of reach otherwise).
+        self._open: list[Searcher] = []
 
     def generation(self) -> Generation:
         """The live generation, opened on first use; IndexUnavailableError if none."""
@@ -87,10 +90,25 @@ class LiveIndex:
                 old.close()
             local.searcher = _open_searcher(gen)
             local.name = gen.name
+            with self._lock:
+                self._open = [s for s in self._open if s is not old] + [local.searcher]
         try:
             yield gen, local.searcher
         except (OSError, EOFError) as error:
             raise IndexUnavailableError(_damaged(gen.name, error)) from error
+
+    def close(self) -> None:
+        """Close every searcher this LiveIndex opened (at shutdown, or in tests).
+
+        Call it when no search is running; the next call opens fresh searchers.
+        """
+        with self._lock:
+            searchers, self._open = self._open, []
+            self._generations = {}
+        for searcher in searchers:
+            searcher.close()
+        # A fresh thread-local, so no thread reuses a closed searcher.
+        self._local = threading.local()
 
 
 def _damaged(name: str, error: BaseException) -> str:

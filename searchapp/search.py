@@ -17,12 +17,13 @@ from .query import (
     OPERATORS,
     ParsedQuery,
     check_bounds,
+    has_syntax,
     parse_user_query,
     plain_words_query,
     words_of,
 )
 from .reader import FacetColumns, LiveIndex
-from .schema import from_stored
+from .schema import build_schema, from_stored
 from .snippets import Span, make_snippets, mark, plain_snippet
 
 SORTS = ("relevance", "date")
@@ -35,6 +36,7 @@ RELATED_LIMIT = 5
 TEXT_FIELDS = ("title", "lead", "headings", "body")
 
 _ANALYZER = text_analyzer()
+_SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 
 class InvalidRequestError(ValueError):
@@ -132,12 +134,17 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
             if parsed.notice:
                 notices.append(parsed.notice)
             parsed = _cap_expansions(parsed, searcher, notices)
+            if not words_of(request.q) and not notices:
+                notices.append("Your query has no words to search for.")
         results = _run(searcher, parsed.query, request, browsing)
         if (
             not browsing
             and results.is_empty()
             and request.match == "all"
             and len(words_of(request.q)) > 1
+            # A quoted phrase or an explicit operator means what it says: relaxing
+            # "Sea Black" to any-word would show articles that don't hold the phrase.
+            and (parsed.plain_words or not has_syntax(request.q))
         ):
             relaxed = plain_words_query(request.q, searcher.schema, "any")
             results = _run(searcher, relaxed, request, browsing)
@@ -319,7 +326,7 @@ def get_article(live: LiveIndex, article_id: str) -> Article:
     return from_stored(fields)
 
 
-def highlight_article(article: Article, q: str, schema) -> tuple[str, int]:
+def highlight_article(article: Article, q: str) -> tuple[str, int]:
     """The article body as HTML with every query word marked, and the number of marks."""
     terms: set = set()
     if q.strip():
@@ -327,7 +334,7 @@ def highlight_article(article: Article, q: str, schema) -> tuple[str, int]:
             check_bounds(q)
         except ValueError:
             return mark(article.body, []), 0
-        parsed = parse_user_query(q, schema)
+        parsed = parse_user_query(q, _SCHEMA)
         terms = {text for name, text in parsed.query.iter_all_terms() if name in TEXT_FIELDS}
     spans = match_spans(article.body, terms)
     return mark(article.body, spans), len(spans)

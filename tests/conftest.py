@@ -1,0 +1,61 @@
+"""Shared fixtures: tiny corpora written by the test, and the shipped corpus built once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchapp.build import rebuild_index
+from searchapp.reader import LiveIndex
+
+SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def make_corpus(root: Path, articles: dict[str, str | bytes | dict]) -> Path:
+    """Write {name: text} into root/corpus; a dict value writes `<name>.json` metadata.
+
+    A name without a suffix gets `.txt`. Bytes are written as they are.
+    """
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name, content in articles.items():
+        path = corpus / (name if "." in name else name + ".txt")
+        if isinstance(content, dict):
+            path.write_text(json.dumps(content), encoding="utf-8")
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> Path:
+    """The shipped corpus built into a temporary index folder (read-only for tests)."""
+    index_dir = tmp_path_factory.mktemp("shipped") / "index"
+    rebuild_index(SHIPPED_CORPUS, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def shipped(built_index) -> LiveIndex:
+    """A LiveIndex over the shipped corpus."""
+    live = LiveIndex(built_index)
+    yield live
+    live.close()
+
+
+@pytest.fixture
+def open_live():
+    """open_live(index_dir) -> LiveIndex, closed after the test (pytest fails on leaked files)."""
+    opened: list[LiveIndex] = []
+
+    def open_(index_dir: Path) -> LiveIndex:
+        opened.append(LiveIndex(index_dir))
+        return opened[-1]
+
+    yield open_
+    for live in opened:
+        live.close()

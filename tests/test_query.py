@@ -1,0 +1,141 @@
+"""Every query form a user can type, on a tiny corpus, and bad syntax that must not raise."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_corpus
+
+from searchapp.build import rebuild_index
+from searchapp.query import parse_user_query
+from searchapp.reader import LiveIndex
+from searchapp.schema import build_schema
+from searchapp.search import SearchRequest, search
+
+ARTICLES = {
+    "grain": "Ministers from Turkey and Ukraine agreed a grain corridor through the Black Sea "
+    "on Tuesday, officials in Ankara said after long talks.\n\n"
+    "The shipping lanes will reopen for cargo vessels within weeks, the port authority added.",
+    "grain.json": {
+        "title": "Grain corridor deal",
+        "authors": ["Anna Smith"],
+        "outlet": "Daily Wire",
+    },
+    "summit": "Leaders gathered in Geneva for a summit about climate finance and carbon markets, "
+    "with delegates arguing late into the night.\n\n"
+    "Observers said the Black Sea question was raised only briefly at the closing dinner.",
+    "summit.json": {
+        "title": "Geneva climate summit",
+        "authors": ["Boris Jones"],
+        "outlet": "Herald",
+    },
+    "harvest": "Farmers reported a record harvest of wheat and barley this autumn despite a dry "
+    "spring across the southern provinces.\n\n"
+    "Storage prices rose as silos filled faster than traders expected.",
+    "harvest.json": {
+        "title": "Record wheat harvest",
+        "authors": ["Carla Diaz"],
+        "outlet": "Herald",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory) -> LiveIndex:
+    root = tmp_path_factory.mktemp("query")
+    corpus = make_corpus(root, ARTICLES)
+    rebuild_index(corpus, root / "index")
+    live = LiveIndex(root / "index")
+    yield live
+    live.close()
+
+
+def ids(live: LiveIndex, q: str, **kw) -> set[str]:
+    return {hit.id for hit in search(live, SearchRequest(q=q, **kw)).hits}
+
+
+# (query, ids it must find) — one row per query form.
+FORMS = [
+    ("grain", {"grain"}),  # a word
+    ("wheat barley", {"harvest"}),  # all words
+    ('"Black Sea"', {"grain", "summit"}),  # phrase, straight quotes
+    ("\u201cBlack Sea\u201d", {"grain", "summit"}),  # phrase, curly quotes
+    ('"Sea Black"', set()),  # word order matters inside a phrase
+    ("grain AND Ankara", {"grain"}),
+    ("wheat OR Geneva", {"harvest", "summit"}),
+    ('"Black Sea" NOT Geneva', {"grain"}),
+    ('"Black Sea" -Geneva', {"grain"}),
+    ("title:climate", {"summit"}),
+    ("title:Ankara", set()),  # Ankara is only in a body
+    ("author:Smith", {"grain"}),
+    ("outlet:Herald", {"summit", "harvest"}),
+    ("harv*", {"harvest"}),  # prefix
+    ("Genava~", {"summit"}),  # fuzzy: one letter wrong
+    ("barly~1", {"harvest"}),
+]
+
+
+@pytest.mark.parametrize(("q", "expected"), FORMS)
+def test_query_forms(live, q, expected):
+    page = search(live, SearchRequest(q=q))
+    assert {hit.id for hit in page.hits} == expected
+    assert page.total == len(expected)
+
+
+BAD_SYNTAX = [
+    '"Black Sea',  # unbalanced quote
+    "(grain OR wheat",  # unbalanced paren
+    "grain)",
+    "AND",  # lone operator
+    "grain OR",
+    "OR grain",
+    "grain AND OR wheat",
+    "title:",  # field with nothing after it
+    "NOT",
+    '"',
+    "((",
+    "*",
+    "~",
+]
+
+
+@pytest.mark.parametrize("q", BAD_SYNTAX)
+def test_bad_syntax_never_raises_and_explains(live, q):
+    page = search(live, SearchRequest(q=q))
+    assert page.notice, f"no notice for {q!r}"
+
+
+def test_bad_syntax_still_searches_the_words(live):
+    page = search(live, SearchRequest(q='"Black Sea'))
+    assert {hit.id for hit in page.hits} == {"grain", "summit"}
+    assert "quote" in page.notice
+    page = search(live, SearchRequest(q="(wheat OR"))
+    assert [hit.id for hit in page.hits] == ["harvest"]
+
+
+def test_unknown_field_is_searched_as_a_word_with_a_notice(live):
+    page = search(live, SearchRequest(q="colour:wheat"))
+    assert [hit.id for hit in page.hits] == ["harvest"]
+    assert "colour:" in page.notice
+
+
+def test_a_time_is_not_a_field():
+    parsed = parse_user_query("talks at 9:30", build_schema())
+    assert parsed.notice is None
+
+
+def test_hyphenated_word_is_not_an_exclusion():
+    parsed = parse_user_query("Kim Jong-un", build_schema())
+    assert parsed.notice is None
+    assert "NOT" not in str(parsed.query).upper().replace("ANDNOT", "")
+    assert "jong" in str(parsed.query) and "un" in str(parsed.query)
+
+
+def test_a_leading_wildcard_is_refused_with_a_notice():
+    parsed = parse_user_query("*ain grain", build_schema())
+    assert parsed.notice and "*ain" in parsed.notice
+    assert "grain" in str(parsed.query)
+
+
+def test_fuzzy_distance_is_capped():
+    parsed = parse_user_query("grain~9", build_schema())
+    assert "~9" not in parsed.text and "~2" in parsed.text
