@@ -1,0 +1,110 @@
+"""searchapp: full-text search over a folder of scraped news articles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+
+from .reader import IndexUnavailableError, LiveIndex
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+def _templates_dir() -> Path:
+    """templates/ at the repo top in a checkout; searchapp/templates inside a wheel."""
+    for candidate in (REPO_DIR / "templates", PACKAGE_DIR / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise RuntimeError("searchapp templates are missing from this installation")
+
+
+def default_dirs() -> tuple[Path, Path]:
+    """(corpus, index): the environment's, else the checkout's, else the working folder's."""
+    base = REPO_DIR if (REPO_DIR / "corpus").is_dir() else Path.cwd()
+    corpus = os.environ.get("SEARCHAPP_CORPUS_DIR") or base / "corpus"
+    index = os.environ.get("SEARCHAPP_INDEX_DIR") or base / "index"
+    return Path(corpus), Path(index)
+
+
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: everything comes from /static.
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; `test_config` overrides settings (CORPUS_DIR, INDEX_DIR, ...)."""
+    app = Flask(__name__, template_folder=str(_templates_dir()))
+    corpus, index = default_dirs()
+    app.config.from_mapping(
+        CORPUS_DIR=str(corpus),
+        INDEX_DIR=str(index),
+        MAX_CONTENT_LENGTH=64 * 1024,  # the app takes no uploads; refuse large bodies early
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False
+    app.extensions["searchapp.live"] = LiveIndex(Path(app.config["INDEX_DIR"]))
+
+    from .api import api
+    from .cli import rebuild_index_command
+    from .web import pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(api)
+    app.cli.add_command(rebuild_index_command)
+    _add_edges(app)
+    return app
+
+
+def _add_edges(app: Flask) -> None:
+    """Health probe, security headers, and error pages that never show a traceback."""
+    from werkzeug.exceptions import HTTPException
+
+    from .problems import problem
+
+    @app.get("/healthz")
+    def healthz():
+        live: LiveIndex = app.extensions["searchapp.live"]
+        try:
+            gen = live.generation()
+        except IndexUnavailableError as error:
+            body = {"status": "unavailable", "generation": None, "articles": 0, "detail": str(error)}
+            return jsonify(body), 503
+        return jsonify({"status": "ok", "generation": gen.name, "articles": gen.stats.articles})
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            return problem(error.code or 500, error.description or error.name)
+        return render_template(
+            "error.html", status=error.code, title=error.name, message=error.description
+        ), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        # Log the traceback for the operator; the client sees a plain message only.
+        app.logger.exception("unhandled error on %s", request.path)
+        if request.path.startswith("/api/"):
+            return problem(500, "Something went wrong on our side; it has been logged.")
+        return render_template(
+            "error.html", status=500, title="Something went wrong",
+            message="Something went wrong on our side; it has been logged.",
+        ), 500

@@ -62,7 +62,7 @@ def rebuild_index(
     """Build a new generation from the corpus and make it live; raise BuildError on failure."""
     started = time.monotonic()
     with store.rebuild_lock(index_dir):
-        sources, skipped = _read_all(corpus_dir)
+        sources, skipped = read_sources(corpus_dir)
         build_dir = store.new_build_dir(index_dir)
         try:
             previous = _previous_hashes(index_dir) if incremental else None
@@ -91,7 +91,7 @@ def rebuild_index(
     )
 
 
-def _read_all(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
+def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
     sources: list[Source] = []
     skipped: list[SkippedFile] = []
     for item in read_corpus(corpus_dir):

@@ -337,7 +337,7 @@ def highlight_article(article: Article, q: str) -> tuple[str, int]:
         parsed = parse_user_query(q, _SCHEMA)
         terms = {text for name, text in parsed.query.iter_all_terms() if name in TEXT_FIELDS}
     spans = match_spans(article.body, terms)
-    return mark(article.body, spans), len(spans)
+    return mark(article.body, spans, numbered=True), len(spans)
 
 
 def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tuple[Hit, ...]:

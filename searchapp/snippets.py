@@ -38,16 +38,24 @@ def sentence_spans(text: str) -> list[Span]:
     return trimmed
 
 
-def mark(text: str, hits: Iterable[Span], start: int = 0, end: int | None = None) -> str:
-    """Escape text[start:end] and wrap each hit inside it in <mark>."""
+def mark(
+    text: str, hits: Iterable[Span], start: int = 0, end: int | None = None, numbered: bool = False
+) -> str:
+    """Escape text[start:end] and wrap each hit inside it in <mark>.
+
+    `numbered` gives the marks ids hit-1, hit-2, ... so a page can link to them.
+    """
     end = len(text) if end is None else end
     out: list[str] = []
     cursor = start
+    number = 0
     for hit_start, hit_end in sorted(hits):
         if hit_start < cursor or hit_end > end:
             continue
+        number += 1
         out.append(escape(text[cursor:hit_start]))
-        out.append(f"<mark>{escape(text[hit_start:hit_end])}</mark>")
+        anchor = f' id="hit-{number}"' if numbered else ""
+        out.append(f"<mark{anchor}>{escape(text[hit_start:hit_end])}</mark>")
         cursor = hit_end
     out.append(escape(text[cursor:end]))
     return "".join(out)

@@ -1,0 +1,95 @@
+"""The JSON API: thin views over the same search functions the pages use."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, current_app, jsonify, request
+
+from . import search as core
+from .openapi import OPENAPI
+from .params import search_request
+from .problems import problem
+from .reader import IndexUnavailableError, LiveIndex
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+def live_index() -> LiveIndex:
+    return current_app.extensions["searchapp.live"]
+
+
+def hit_json(hit: core.Hit) -> dict:
+    data = asdict(hit)
+    data["authors"] = list(hit.authors)
+    data["snippets"] = list(hit.snippets)
+    return data
+
+
+def page_json(page: core.ResultPage) -> dict:
+    return {
+        "query": page.request.q,
+        "total": page.total,
+        "page": page.request.page,
+        "per_page": page.request.per_page,
+        "took_ms": page.took_ms,
+        "results": [hit_json(hit) for hit in page.hits],
+        "facets": {
+            name: [{"value": f.value, "count": f.count} for f in counts]
+            for name, counts in page.facets.items()
+        },
+        "suggestion": page.suggestion,
+        "notice": page.notice,
+    }
+
+
+@api.get("/search")
+def search():
+    page = core.search(live_index(), search_request(request.args))
+    return jsonify(page_json(page))
+
+
+@api.get("/articles/<article_id>")
+def article(article_id: str):
+    found = core.get_article(live_index(), article_id)
+    return jsonify(
+        {
+            "id": found.id,
+            "title": found.title,
+            "title_derived": found.title_derived,
+            "outlet": found.outlet,
+            "authors": list(found.authors),
+            "published": found.published,
+            "url": found.url,
+            "lead": found.lead,
+            "headings": list(found.headings),
+            "text": found.body,
+            "removed": [{"rule": b.rule, "text": b.text} for b in found.removed],
+        }
+    )
+
+
+@api.get("/articles/<article_id>/related")
+def related(article_id: str):
+    hits = core.related(live_index(), article_id)
+    return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@api.errorhandler(core.InvalidRequestError)
+def bad_parameter(error: core.InvalidRequestError):
+    return problem(400, str(error), param=error.param)
+
+
+@api.errorhandler(core.ArticleNotFoundError)
+def unknown_article(error: core.ArticleNotFoundError):
+    return problem(404, "No article with that id.")
+
+
+@api.errorhandler(IndexUnavailableError)
+def no_index(error: IndexUnavailableError):
+    return problem(503, str(error))

@@ -1,0 +1,134 @@
+"""The `searchapp` command: a thin shell over the library functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import default_dirs
+from .build import BuildError, BuildSummary, rebuild_index
+from .store import NoIndexError, RebuildInProgressError, current_generation
+
+# Exit status when the index was built but some corpus files were skipped.
+EXIT_SKIPPED = 3
+
+_corpus_option = click.option(
+    "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of articles (.txt, .html, .htm, with optional <stem>.json sidecars). "
+    "Default: $SEARCHAPP_CORPUS_DIR or ./corpus.",
+)
+_index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder that holds the index. Default: $SEARCHAPP_INDEX_DIR or ./index.",
+)
+
+
+def _dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
+    default_corpus, default_index = default_dirs()
+    return corpus_dir or default_corpus, index_dir or default_index
+
+
+def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSummary:
+    """Rebuild with a progress bar on a terminal; ClickException on failure."""
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder not found: {corpus_dir}")
+    bar = None
+    show_bar = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        summary = rebuild_index(corpus_dir, index_dir, incremental=incremental, progress=progress)
+    except RebuildInProgressError as error:
+        raise click.ClickException(str(error)) from None
+    except BuildError as error:
+        raise click.ClickException(
+            f"rebuild failed, the previous index is still serving: {error}"
+        ) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for skipped in summary.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    click.echo(summary.line())
+    return summary
+
+
+@click.command("rebuild-index")
+@_corpus_option
+@_index_option
+@click.option("--incremental", is_flag=True,
+              help="Re-index only articles whose content changed; drop deleted ones.")
+def rebuild_index_command(corpus_dir: Path | None, index_dir: Path | None, incremental: bool):
+    """Rebuild the search index from the corpus while search keeps serving.
+
+    Example: searchapp rebuild-index --corpus corpus --index index
+    """
+    corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    summary = run_rebuild(corpus_dir, index_dir, incremental)
+    if summary.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@click.command("inspect")
+@click.argument("article_id")
+@_corpus_option
+def inspect_command(article_id: str, corpus_dir: Path | None):
+    """Show an article's metadata, kept text and each removed block with its rule.
+
+    Example: searchapp inspect 000_0094f72c2f52c878
+    """
+    from .inspect import inspect_article
+
+    corpus_dir, _ = _dirs(corpus_dir, None)
+    try:
+        click.echo(inspect_article(corpus_dir, article_id))
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; use 0.0.0.0 to serve your LAN.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (one per core is right for search).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker.")
+@_corpus_option
+@_index_option
+def serve_command(host, port, workers, threads, corpus_dir, index_dir):
+    """Serve the web app and API with a production server (builds the index if none).
+
+    Example: searchapp serve --host 127.0.0.1 --port 8000
+    """
+    from .server import serve
+
+    corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    try:
+        current_generation(index_dir)
+    except NoIndexError:
+        click.echo(f"No index in {index_dir} yet; building it from {corpus_dir} first.", err=True)
+        run_rebuild(corpus_dir, index_dir, incremental=False)
+    serve(host=host, port=port, workers=workers, threads=threads,
+          corpus_dir=corpus_dir, index_dir=index_dir)
+
+
+@click.group()
+def main():
+    """searchapp: full-text search over a folder of scraped news articles."""
+
+
+main.add_command(rebuild_index_command)
+main.add_command(inspect_command)
+main.add_command(serve_command)

@@ -1,0 +1,207 @@
+"""The API's OpenAPI 3.1 description, served at /api/openapi.json and checked by tests."""
+
+_STRING_OR_NULL = {"type": ["string", "null"]}
+
+_HIT = {
+    "type": "object",
+    "required": ["id", "title", "outlet", "authors", "published", "url", "score", "snippets"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "outlet": _STRING_OR_NULL,
+        "authors": {"type": "array", "items": {"type": "string"}},
+        "published": {
+            "type": ["string", "null"],
+            "description": "ISO 8601 date or date-time; null when unknown",
+        },
+        "url": _STRING_OR_NULL,
+        "score": {"type": ["number", "null"], "description": "null when not sorted by relevance"},
+        "snippets": {
+            "type": "array",
+            "maxItems": 3,
+            "items": {"type": "string", "description": "HTML: escaped text, hits in <mark>"},
+        },
+    },
+}
+
+_FACET = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["value", "count"],
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}},
+    },
+}
+
+_PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "param": {"type": "string", "description": "the parameter at fault (400 only)"},
+    },
+}
+
+
+def _param(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
+def _problem_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+SEARCH_PARAMETERS = [
+    _param("q", "Query: words, \"phrases\", AND/OR/NOT, -word, title:/author:/outlet:, "
+           "prefix*, word~. Empty browses every article, newest first.",
+           {"type": "string", "maxLength": 10000}),
+    _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 100}),
+    _param("sort", "relevance (default) or date (newest first).",
+           {"type": "string", "enum": ["relevance", "date"]}),
+    _param("match", "all (default: every word, falling back to any) or any.",
+           {"type": "string", "enum": ["all", "any"]}),
+    _param("outlet", "Only articles from this outlet (a facet value).", {"type": "string"}),
+    _param("author", "Only articles by this author (a facet value).", {"type": "string"}),
+    _param("year", "Only articles published in this year.", {"type": "string",
+                                                              "pattern": "^[0-9]{4}$"}),
+    _param("from", "Only articles published on or after this date.",
+           {"type": "string", "format": "date"}),
+    _param("to", "Only articles published on or before this date.",
+           {"type": "string", "format": "date"}),
+]
+
+_ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "searchapp", "version": "1", "description": "Search clean news articles."},
+    "paths": {
+        "/api/search": {
+            "get": {
+                "summary": "Search articles",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {
+                    "200": {"description": "A page of results",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/SearchResults"}}}},
+                    "400": _problem_response("A parameter is invalid"),
+                    "503": _problem_response("No index built yet, or it is damaged"),
+                },
+            }
+        },
+        "/api/articles/{id}": {
+            "get": {
+                "summary": "One article: metadata, clean text, stripped boilerplate",
+                "parameters": [_ID_PARAM],
+                "responses": {
+                    "200": {"description": "The article",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/Article"}}}},
+                    "404": _problem_response("Unknown id"),
+                    "503": _problem_response("No index"),
+                },
+            }
+        },
+        "/api/articles/{id}/related": {
+            "get": {
+                "summary": "Articles most like this one",
+                "parameters": [_ID_PARAM],
+                "responses": {
+                    "200": {"description": "Related articles",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/Related"}}}},
+                    "404": _problem_response("Unknown id"),
+                    "503": _problem_response("No index"),
+                },
+            }
+        },
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and index status for probes",
+                "responses": {
+                    "200": {"description": "Serving", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Health"}}}},
+                    "503": {"description": "No usable index", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Health"}}}},
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Hit": _HIT,
+            "Problem": _PROBLEM,
+            "SearchResults": {
+                "type": "object",
+                "required": ["query", "total", "page", "per_page", "took_ms", "results",
+                             "facets", "suggestion", "notice"],
+                "properties": {
+                    "query": {"type": "string"},
+                    "total": {"type": "integer", "minimum": 0},
+                    "page": {"type": "integer", "minimum": 1},
+                    "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "took_ms": {"type": "number", "minimum": 0},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                    "facets": {
+                        "type": "object",
+                        "required": ["outlet", "author", "year"],
+                        "properties": {"outlet": _FACET, "author": _FACET, "year": _FACET},
+                    },
+                    "suggestion": _STRING_OR_NULL,
+                    "notice": _STRING_OR_NULL,
+                },
+            },
+            "Article": {
+                "type": "object",
+                "required": ["id", "title", "outlet", "authors", "published", "url", "text",
+                             "headings", "removed"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "title_derived": {"type": "boolean"},
+                    "outlet": _STRING_OR_NULL,
+                    "authors": {"type": "array", "items": {"type": "string"}},
+                    "published": _STRING_OR_NULL,
+                    "url": _STRING_OR_NULL,
+                    "lead": {"type": "string"},
+                    "headings": {"type": "array", "items": {"type": "string"}},
+                    "text": {"type": "string"},
+                    "removed": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["rule", "text"],
+                            "properties": {"rule": {"type": "string"}, "text": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+            "Related": {
+                "type": "object",
+                "required": ["id", "results"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                },
+            },
+            "Health": {
+                "type": "object",
+                "required": ["status", "generation", "articles"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["ok", "unavailable"]},
+                    "generation": _STRING_OR_NULL,
+                    "articles": {"type": "integer", "minimum": 0},
+                    "detail": {"type": "string"},
+                },
+            },
+        }
+    },
+}

@@ -1,0 +1,76 @@
+"""The HTML pages. Every state lives in the URL, so any page can be bookmarked."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from . import search as core
+from .params import search_request
+from .reader import IndexUnavailableError, LiveIndex
+
+pages = Blueprint("pages", __name__)
+
+# Parameters that define a results page; links keep them when changing one.
+STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page")
+
+
+def live_index() -> LiveIndex:
+    return current_app.extensions["searchapp.live"]
+
+
+def url_with(**changes) -> str:
+    """The current results URL with some parameters changed (None removes one)."""
+    state = {k: request.args.get(k) for k in STATE_PARAMS if request.args.get(k)}
+    state.update(changes)
+    if "page" not in changes:
+        state.pop("page", None)  # a new filter or sort starts again at page 1
+    clean = {k: v for k, v in state.items() if v not in (None, "")}
+    return "/search?" + urlencode(clean)
+
+
+@pages.app_context_processor
+def helpers():
+    return {"url_with": url_with}
+
+
+@pages.get("/")
+def home():
+    stats = live_index().generation().stats
+    return render_template("home.html", stats=stats)
+
+
+@pages.get("/search")
+def results():
+    try:
+        search = search_request(request.args)
+    except core.InvalidRequestError as error:
+        return render_template("results.html", error=str(error), page=None, q=request.args.get("q", "")), 400
+    page = core.search(live_index(), search)
+    return render_template("results.html", page=page, q=search.q, error=None)
+
+
+@pages.get("/articles/<article_id>")
+def article(article_id: str):
+    live = live_index()
+    try:
+        found = core.get_article(live, article_id)
+    except core.ArticleNotFoundError:
+        abort(404)
+    q = request.args.get("q", "")
+    body_html, marks = core.highlight_article(found, q)
+    return render_template(
+        "article.html",
+        article=found,
+        body_html=body_html,
+        marks=marks,
+        q=q,
+        related=core.related(live, article_id),
+    )
+
+
+@pages.app_errorhandler(IndexUnavailableError)
+def no_index(error: IndexUnavailableError):
+    return render_template("error.html", status=503, title="No search index yet",
+                           message=str(error)), 503
