@@ -58,12 +58,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["searchapp.live"] = LiveIndex(Path(app.config["INDEX_DIR"]))
 
     from .api import api
-    from .cli import rebuild_index_command
+    from .cli import flask_rebuild_index_command
     from .web import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(api)
-    app.cli.add_command(rebuild_index_command)
+    app.cli.add_command(flask_rebuild_index_command())
     _add_edges(app)
     return app
 
@@ -80,7 +80,12 @@ def _add_edges(app: Flask) -> None:
         try:
             gen = live.generation()
         except IndexUnavailableError as error:
-            body = {"status": "unavailable", "generation": None, "articles": 0, "detail": str(error)}
+            body = {
+                "status": "unavailable",
+                "generation": None,
+                "articles": 0,
+                "detail": str(error),
+            }
             return jsonify(body), 503
         return jsonify({"status": "ok", "generation": gen.name, "articles": gen.stats.articles})
 
@@ -105,6 +110,8 @@ def _add_edges(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return problem(500, "Something went wrong on our side; it has been logged.")
         return render_template(
-            "error.html", status=500, title="Something went wrong",
+            "error.html",
+            status=500,
+            title="Something went wrong",
             message="Something went wrong on our side; it has been logged.",
         ), 500

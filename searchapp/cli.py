@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app, has_app_context
+from flask.cli import with_appcontext
 
 from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
@@ -15,18 +17,28 @@ from .store import NoIndexError, RebuildInProgressError, current_generation
 EXIT_SKIPPED = 3
 
 _corpus_option = click.option(
-    "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder of articles (.txt, .html, .htm, with optional <stem>.json sidecars). "
     "Default: $SEARCHAPP_CORPUS_DIR or ./corpus.",
 )
 _index_option = click.option(
-    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder that holds the index. Default: $SEARCHAPP_INDEX_DIR or ./index.",
 )
 
 
 def _dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
+    """Options first, then the Flask app's config (under `flask --app`), then defaults."""
     default_corpus, default_index = default_dirs()
+    if has_app_context():
+        default_corpus = Path(current_app.config["CORPUS_DIR"])
+        default_index = Path(current_app.config["INDEX_DIR"])
     return corpus_dir or default_corpus, index_dir or default_index
 
 
@@ -66,8 +78,11 @@ def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSu
 @click.command("rebuild-index")
 @_corpus_option
 @_index_option
-@click.option("--incremental", is_flag=True,
-              help="Re-index only articles whose content changed; drop deleted ones.")
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Re-index only articles whose content changed; drop deleted ones.",
+)
 def rebuild_index_command(corpus_dir: Path | None, index_dir: Path | None, incremental: bool):
     """Rebuild the search index from the corpus while search keeps serving.
 
@@ -77,6 +92,16 @@ def rebuild_index_command(corpus_dir: Path | None, index_dir: Path | None, incre
     summary = run_rebuild(corpus_dir, index_dir, incremental)
     if summary.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+def flask_rebuild_index_command() -> click.Command:
+    """The same command for `flask --app searchapp rebuild-index`, inside the app's context."""
+    return click.Command(
+        "rebuild-index",
+        callback=with_appcontext(rebuild_index_command.callback),
+        params=rebuild_index_command.params,
+        help=rebuild_index_command.help,
+    )
 
 
 @click.command("inspect")
@@ -97,14 +122,33 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; use 0.0.0.0 to serve your LAN.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (one per core is right for search).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per worker.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; use 0.0.0.0 to serve your LAN.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (one per core is right for search).",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker.",
+)
 @_corpus_option
 @_index_option
 def serve_command(host, port, workers, threads, corpus_dir, index_dir):
@@ -120,8 +164,14 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
     except NoIndexError:
         click.echo(f"No index in {index_dir} yet; building it from {corpus_dir} first.", err=True)
         run_rebuild(corpus_dir, index_dir, incremental=False)
-    serve(host=host, port=port, workers=workers, threads=threads,
-          corpus_dir=corpus_dir, index_dir=index_dir)
+    serve(
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        corpus_dir=corpus_dir,
+        index_dir=index_dir,
+    )
 
 
 @click.group()

@@ -26,7 +26,8 @@ def inspect_article(corpus_dir: Path, article_id: str) -> str:
     lines = [
         f"id:        {article.id}",
         f"file:      {article.source_path}",
-        f"title:     {article.title}" + ("  (derived: the page had no headline)" if article.title_derived else ""),
+        f"title:     {article.title}"
+        + ("  (derived: the page had no headline)" if article.title_derived else ""),
         f"authors:   {', '.join(article.authors) or '-'}",
         f"outlet:    {article.outlet or '-'}",
         f"published: {article.published or '-'}",

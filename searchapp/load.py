@@ -16,7 +16,8 @@ from .model import SkippedFile
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 # A news article is a few hundred KB at most; anything far larger is a dump or a mistake.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MB = 1024 * 1024
+MAX_FILE_BYTES = 10 * MB
 MAX_SIDECAR_BYTES = 256 * 1024
 
 
@@ -73,9 +74,7 @@ def read_source(path: Path, corpus_dir: Path) -> Source | SkippedFile:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise LoadError(
-                f"file is {size // (1024 * 1024)} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"
-            )
+            raise LoadError(f"file is {size // MB} MB, over the {MAX_FILE_BYTES // MB} MB limit")
         data = path.read_bytes()
         text = decode(data)
         sidecar, sidecar_bytes = read_sidecar(path)

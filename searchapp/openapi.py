@@ -47,35 +47,62 @@ _PROBLEM = {
 
 
 def _param(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _problem_response(description: str) -> dict:
     return {
         "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
     }
 
 
 SEARCH_PARAMETERS = [
-    _param("q", "Query: words, \"phrases\", AND/OR/NOT, -word, title:/author:/outlet:, "
-           "prefix*, word~. Empty browses every article, newest first.",
-           {"type": "string", "maxLength": 10000}),
+    _param(
+        "q",
+        'Query: words, "phrases", AND/OR/NOT, -word, title:/author:/outlet:, '
+        "prefix*, word~. Empty browses every article, newest first.",
+        {"type": "string", "maxLength": 10000},
+    ),
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
     _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 100}),
-    _param("sort", "relevance (default) or date (newest first).",
-           {"type": "string", "enum": ["relevance", "date"]}),
-    _param("match", "all (default: every word, falling back to any) or any.",
-           {"type": "string", "enum": ["all", "any"]}),
+    _param(
+        "sort",
+        "relevance (default) or date (newest first).",
+        {"type": "string", "enum": ["relevance", "date"]},
+    ),
+    _param(
+        "match",
+        "all (default: every word, falling back to any) or any.",
+        {"type": "string", "enum": ["all", "any"]},
+    ),
     _param("outlet", "Only articles from this outlet (a facet value).", {"type": "string"}),
     _param("author", "Only articles by this author (a facet value).", {"type": "string"}),
-    _param("year", "Only articles published in this year.", {"type": "string",
-                                                              "pattern": "^[0-9]{4}$"}),
-    _param("from", "Only articles published on or after this date.",
-           {"type": "string", "format": "date"}),
-    _param("to", "Only articles published on or before this date.",
-           {"type": "string", "format": "date"}),
+    _param(
+        "year", "Only articles published in this year.", {"type": "string", "pattern": "^[0-9]{4}$"}
+    ),
+    _param(
+        "from",
+        "Only articles published on or after this date.",
+        {"type": "string", "format": "date"},
+    ),
+    _param(
+        "to",
+        "Only articles published on or before this date.",
+        {"type": "string", "format": "date"},
+    ),
 ]
 
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -89,9 +116,14 @@ OPENAPI = {
                 "summary": "Search articles",
                 "parameters": SEARCH_PARAMETERS,
                 "responses": {
-                    "200": {"description": "A page of results",
-                            "content": {"application/json": {"schema": {
-                                "$ref": "#/components/schemas/SearchResults"}}}},
+                    "200": {
+                        "description": "A page of results",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/SearchResults"}
+                            }
+                        },
+                    },
                     "400": _problem_response("A parameter is invalid"),
                     "503": _problem_response("No index built yet, or it is damaged"),
                 },
@@ -102,9 +134,12 @@ OPENAPI = {
                 "summary": "One article: metadata, clean text, stripped boilerplate",
                 "parameters": [_ID_PARAM],
                 "responses": {
-                    "200": {"description": "The article",
-                            "content": {"application/json": {"schema": {
-                                "$ref": "#/components/schemas/Article"}}}},
+                    "200": {
+                        "description": "The article",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Article"}}
+                        },
+                    },
                     "404": _problem_response("Unknown id"),
                     "503": _problem_response("No index"),
                 },
@@ -115,9 +150,12 @@ OPENAPI = {
                 "summary": "Articles most like this one",
                 "parameters": [_ID_PARAM],
                 "responses": {
-                    "200": {"description": "Related articles",
-                            "content": {"application/json": {"schema": {
-                                "$ref": "#/components/schemas/Related"}}}},
+                    "200": {
+                        "description": "Related articles",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Related"}}
+                        },
+                    },
                     "404": _problem_response("Unknown id"),
                     "503": _problem_response("No index"),
                 },
@@ -127,10 +165,18 @@ OPENAPI = {
             "get": {
                 "summary": "Liveness and index status for probes",
                 "responses": {
-                    "200": {"description": "Serving", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Health"}}}},
-                    "503": {"description": "No usable index", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Health"}}}},
+                    "200": {
+                        "description": "Serving",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
+                        },
+                    },
+                    "503": {
+                        "description": "No usable index",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
+                        },
+                    },
                 },
             }
         },
@@ -141,8 +187,17 @@ OPENAPI = {
             "Problem": _PROBLEM,
             "SearchResults": {
                 "type": "object",
-                "required": ["query", "total", "page", "per_page", "took_ms", "results",
-                             "facets", "suggestion", "notice"],
+                "required": [
+                    "query",
+                    "total",
+                    "page",
+                    "per_page",
+                    "took_ms",
+                    "results",
+                    "facets",
+                    "suggestion",
+                    "notice",
+                ],
                 "properties": {
                     "query": {"type": "string"},
                     "total": {"type": "integer", "minimum": 0},
@@ -161,8 +216,17 @@ OPENAPI = {
             },
             "Article": {
                 "type": "object",
-                "required": ["id", "title", "outlet", "authors", "published", "url", "text",
-                             "headings", "removed"],
+                "required": [
+                    "id",
+                    "title",
+                    "outlet",
+                    "authors",
+                    "published",
+                    "url",
+                    "text",
+                    "headings",
+                    "removed",
+                ],
                 "properties": {
                     "id": {"type": "string"},
                     "title": {"type": "string"},

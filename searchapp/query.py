@@ -7,14 +7,16 @@ can't make sense of falls back to a plain search for the words, with a notice.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from whoosh import qparser, query
 from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 
 from .analysis import WORD_PATTERN, fold_typography
-from .schema import SEARCH_FIELDS, USER_FIELD_ALIASES
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS, USER_FIELD_ALIASES
 
 MAX_QUERY_CHARS = 10_000
 MAX_QUERY_WORDS = 1_000
@@ -37,6 +39,29 @@ class ParsedQuery:
     text: str  # the query as searched, after folding and fixes
     notice: str | None = None
     plain_words: bool = False  # True when syntax was ignored
+
+
+class FieldFuzzyTerm(query.FuzzyTerm):
+    """A fuzzy term matched against the field's own (stemmed) terms.
+
+    Whoosh's segment reader looks fuzzy words up in a spelling field's *unstemmed* word
+    list, so the stemmed query word "barli" (barly~) was compared with "barley" and
+    whatever it found was not a term of the stemmed field: fuzzy search on title and
+    body only worked for words whose stem is the word itself.
+    """
+
+    def _btexts(self, ixreader):
+        # The plain IndexReader method walks the field's real lexicon from the prefix.
+        prefix = max(self.prefixlength, 1)  # a prefix keeps the walk to a slice of the lexicon
+        return IndexReader.terms_within(ixreader, self.fieldname, self.text, self.maxdist, prefix)
+
+
+def _own_term_fuzzies(node: query.Query) -> query.Query:
+    if type(node) is query.FuzzyTerm:
+        return FieldFuzzyTerm(
+            node.fieldname, node.text, node.boost, node.maxdist, node.prefixlength
+        )
+    return node
 
 
 def check_bounds(text: str) -> None:
@@ -66,7 +91,9 @@ def has_syntax(text: str) -> bool:
 
 def make_parser(schema: Schema, match: str) -> qparser.QueryParser:
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group)
+    parser = qparser.MultifieldParser(
+        list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group
+    )
     # Apostrophes are part of words ("Russia's"), not quotes; boosts, ranges and *:*
     # are power-user syntax nobody types into a news search box.
     for plugin in (
@@ -94,9 +121,11 @@ def _syntax_problem(text: str) -> str | None:
     if depth:
         return "an unmatched parenthesis"
     tokens = text.replace("(", " ").replace(")", " ").split()
-    if tokens and (tokens[0] in OPERATORS - {"NOT"} or tokens[-1] in OPERATORS):
-        return f"an operator with nothing on one side ({tokens[0] if tokens[0] in OPERATORS else tokens[-1]})"
-    for left, right in zip(tokens, tokens[1:]):
+    if tokens and tokens[0] in OPERATORS - {"NOT"}:
+        return f"an operator with nothing before it ({tokens[0]})"
+    if tokens and tokens[-1] in OPERATORS:
+        return f"an operator with nothing after it ({tokens[-1]})"
+    for left, right in itertools.pairwise(tokens):
         if left in OPERATORS and right in OPERATORS - {"NOT"}:
             return f"two operators in a row ({left} {right})"
     if re.search(r"(^|\s)\w+:(\s|$)", text):
@@ -133,7 +162,8 @@ def _drop_wide_wildcards(text: str) -> tuple[str, list[str]]:
         if len(literal) >= MIN_WILDCARD_PREFIX:
             return match.group(0)
         notes.append(
-            f"'{match.group(0)}' was left out: put at least {MIN_WILDCARD_PREFIX} letters before a wildcard"
+            f"'{match.group(0)}' was left out: "
+            f"put at least {MIN_WILDCARD_PREFIX} letters before a wildcard"
         )
         return " "
 
@@ -169,4 +199,5 @@ def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQue
             notice="Your query's syntax could not be read, so it was searched as plain words.",
             plain_words=True,
         )
+    parsed = parsed.accept(_own_term_fuzzies)
     return ParsedQuery(parsed, fixed, notice=" ".join(n + "." for n in notes) or None)

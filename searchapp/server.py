@@ -24,8 +24,9 @@ class _Server(BaseApplication):
         return create_app(self.app_config)
 
 
-def serve(*, host: str, port: int, workers: int, threads: int, corpus_dir: Path,
-          index_dir: Path) -> None:
+def serve(
+    *, host: str, port: int, workers: int, threads: int, corpus_dir: Path, index_dir: Path
+) -> None:
     """Serve until interrupted."""
     options = {
         "bind": f"{host}:{port}",

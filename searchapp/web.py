@@ -46,7 +46,9 @@ def results():
     try:
         search = search_request(request.args)
     except core.InvalidRequestError as error:
-        return render_template("results.html", error=str(error), page=None, q=request.args.get("q", "")), 400
+        return render_template(
+            "results.html", error=str(error), page=None, q=request.args.get("q", "")
+        ), 400
     page = core.search(live_index(), search)
     return render_template("results.html", page=page, q=search.q, error=None)
 
@@ -72,5 +74,6 @@ def article(article_id: str):
 
 @pages.app_errorhandler(IndexUnavailableError)
 def no_index(error: IndexUnavailableError):
-    return render_template("error.html", status=503, title="No search index yet",
-                           message=str(error)), 503
+    return render_template(
+        "error.html", status=503, title="No search index yet", message=str(error)
+    ), 503

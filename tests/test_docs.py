@@ -1,0 +1,45 @@
+"""README must document every command, option, endpoint and API parameter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searchapp import create_app
+from searchapp.cli import main
+from searchapp.openapi import OPENAPI
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_and_option_is_in_readme(name):
+    command = main.commands[name]
+    assert f"searchapp {name}" in README
+    for param in command.params:
+        for option in param.opts:
+            if option.startswith("--"):
+                assert option in README, f"{name} {option} is not in README.md"
+
+
+@pytest.mark.parametrize(
+    "param", [p["name"] for p in OPENAPI["paths"]["/api/search"]["get"]["parameters"]]
+)
+def test_every_search_parameter_is_in_readme(param):
+    assert f"`{param}`" in README
+
+
+def test_every_route_is_in_readme(tmp_path):
+    app = create_app({"INDEX_DIR": str(tmp_path)})
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        documented = rule.rule.replace("<article_id>", "<id>")
+        assert documented in README, f"{rule.rule} is not in README.md"
+
+
+def test_readme_commands_match_ci():
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash scripts/test.sh" in README
+    assert "scripts/test.sh" in ci
