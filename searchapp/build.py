@@ -18,7 +18,7 @@ from .clean import find_template_lines
 from .extract import Source, build_article
 from .load import read_corpus
 from .model import Article, SkippedFile
-from .schema import build_schema, to_document
+from .schema import SCHEMA_VERSION, build_schema, to_document
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -72,7 +72,12 @@ def rebuild_index(
             generation = store.publish(
                 index_dir,
                 build_dir,
-                {"articles": counts["indexed"], "skipped": len(skipped), "built_at": time.time()},
+                {
+                    "articles": counts["indexed"],
+                    "skipped": len(skipped),
+                    "built_at": time.time(),
+                    "schema": SCHEMA_VERSION,
+                },
             )
         except BaseException as error:
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -106,9 +111,12 @@ def _live_path(index_dir: Path) -> Path:
 def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
     """id -> content hash of the live index, or None when there is no index to update."""
     try:
-        ix = whoosh_index.open_dir(str(_live_path(index_dir)))
+        live = store.current_generation(index_dir)
+        ix = whoosh_index.open_dir(str(index_dir / live))
     except (store.NoIndexError, whoosh_index.EmptyIndexError):
         return None
+    if store.read_build_info(index_dir, live).get("schema") != SCHEMA_VERSION:
+        return None  # built with another schema: rebuild everything
     with ix.reader() as reader:
         return {fields["id"]: fields["content_hash"] for _, fields in reader.iter_docs()}
 

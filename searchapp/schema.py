@@ -10,8 +10,14 @@ from whoosh import fields
 from .analysis import name_analyzer, text_analyzer
 from .model import Article, RemovedBlock
 
-# Index-time field boosts: a title match outranks a lead match, which outranks
+# Bump when build_schema() or to_document() changes: an incremental rebuild then starts
+# afresh, since it would otherwise keep writing into the old schema and old documents.
+SCHEMA_VERSION = 2
+
+# Query-time field weights: a title match outranks a lead match, which outranks
 # a heading match, which outranks a body match. See README "How ranking works".
+# Not index-time boosts: those multiply the term frequency, which BM25 saturates,
+# so a title boost of 3 lost to one body mention that also sits in the lead.
 FIELD_BOOSTS = {"title": 3.0, "lead": 1.5, "headings": 1.3, "body": 1.0}
 
 # Fields a plain query searches, and the names users may type before a colon.
@@ -37,7 +43,6 @@ def build_schema() -> fields.Schema:
             analyzer=text,
             multitoken_query=phrase,
             stored=True,
-            field_boost=FIELD_BOOSTS["title"],
             spelling=True,
         ),
         lead=fields.TEXT(
@@ -47,7 +52,6 @@ def build_schema() -> fields.Schema:
             analyzer=text,
             multitoken_query=phrase,
             stored=True,
-            field_boost=FIELD_BOOSTS["headings"],
         ),
         body=fields.TEXT(analyzer=text, multitoken_query=phrase, stored=True, spelling=True),
         authors=fields.TEXT(analyzer=names, multitoken_query=phrase, stored=True),
@@ -94,6 +98,11 @@ def to_document(article: Article) -> dict:
         "url": article.url,
         "removed": json.dumps([[b.rule, b.text] for b in article.removed]),
     }
+    if article.lead and article.body.startswith(article.lead):
+        # The lead is the body's first paragraph: store it for display, but index it only
+        # once (in body), or every opening word scores lead + body and outranks a title.
+        doc["lead"] = ""
+        doc["_stored_lead"] = article.lead
     # Commas inside a name would split it into two facet values.
     names = [a.replace(",", " ") for a in article.authors if a.strip()]
     if names:

@@ -176,7 +176,13 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
 
 
 def _run(searcher, q, request: SearchRequest, browsing: bool):
-    by_date = [sorting.FieldFacet("published", reverse=True), sorting.FieldFacet("id")]
+    # A missing "published" sorts as the largest date, so reversed it would put undated
+    # articles first; a missing "year" sorts as "", so year first puts them last.
+    by_date = [
+        sorting.FieldFacet("year", reverse=True),
+        sorting.FieldFacet("published", reverse=True),
+        sorting.FieldFacet("id"),
+    ]
     if request.sort == "date" or browsing:
         sortedby = by_date
     else:

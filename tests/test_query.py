@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_corpus
 
 from searchapp.build import rebuild_index
 from searchapp.query import parse_user_query
 from searchapp.reader import LiveIndex
 from searchapp.schema import build_schema
 from searchapp.search import SearchRequest, search
+from tests.conftest import make_corpus
 
 ARTICLES = {
     "grain": "Ministers from Turkey and Ukraine agreed a grain corridor through the Black Sea "
