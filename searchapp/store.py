@@ -89,7 +89,10 @@ def remove_abandoned_builds(index_dir: Path) -> None:
 def publish(index_dir: Path, build_dir: Path, info: dict) -> str:
     """Make a finished build live by an atomic rename of the pointer; return its name."""
     (build_dir / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
-    name = f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    # One clock reading, in UTC: names must sort in build order for prune_generations(),
+    # and two readings (or local time going back an hour) could sort a newer build first.
+    seconds, nanos = divmod(time.time_ns(), 10**9)
+    name = f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S', time.gmtime(seconds))}-{nanos:09d}"
     final = index_dir / name
     os.rename(build_dir, final)
     _fsync_dir(index_dir)

@@ -1,0 +1,69 @@
+"""The index folder: generations, the CURRENT pointer, the rebuild lock."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchapp import store
+
+
+def publish_empty(index_dir, info=None) -> str:
+    build_dir = store.new_build_dir(index_dir)
+    (build_dir / "marker").write_text(build_dir.name)
+    return store.publish(index_dir, build_dir, info or {})
+
+
+def test_no_index_yet(tmp_path):
+    with pytest.raises(store.NoIndexError):
+        store.current_generation(tmp_path)
+
+
+@pytest.mark.parametrize("pointer", ["gen-missing", "../gen-x", "not-a-gen", ""])
+def test_a_bad_pointer_is_no_index(tmp_path, pointer):
+    (tmp_path / "not-a-gen").mkdir()
+    (tmp_path / store.POINTER).write_text(pointer)
+    with pytest.raises(store.NoIndexError):
+        store.current_generation(tmp_path)
+
+
+def test_publish_moves_the_build_and_the_pointer(tmp_path):
+    name = publish_empty(tmp_path, {"articles": 7})
+    assert store.current_generation(tmp_path) == name
+    assert (tmp_path / name / "marker").is_file()
+    assert store.read_build_info(tmp_path, name)["articles"] == 7
+    assert list(tmp_path.glob(store.BUILD_PREFIX + "*")) == []
+    assert list(tmp_path.glob(store.POINTER + ".*.tmp")) == []
+
+
+def test_read_build_info_of_a_broken_build_is_empty(tmp_path):
+    name = publish_empty(tmp_path)
+    (tmp_path / name / store.BUILD_INFO).write_text("{not json")
+    assert store.read_build_info(tmp_path, name) == {}
+
+
+def test_generation_names_sort_in_build_order(tmp_path):
+    names = [publish_empty(tmp_path) for _ in range(5)]
+    assert names == sorted(names) and len(set(names)) == 5
+
+
+def test_prune_keeps_the_live_one_and_the_one_before(tmp_path):
+    names = [publish_empty(tmp_path) for _ in range(4)]
+    store.prune_generations(tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("gen-*")) == names[-2:]
+
+
+def test_new_build_dir_clears_abandoned_builds(tmp_path):
+    (tmp_path / f"{store.BUILD_PREFIX}1-1").mkdir()
+    (tmp_path / f"{store.POINTER}.123.tmp").write_text("gen-x")
+    fresh = store.new_build_dir(tmp_path)
+    assert [p.name for p in tmp_path.glob(store.BUILD_PREFIX + "*")] == [fresh.name]
+    assert not (tmp_path / f"{store.POINTER}.123.tmp").exists()
+
+
+def test_the_rebuild_lock_is_exclusive_and_released(tmp_path):
+    with store.rebuild_lock(tmp_path):
+        with pytest.raises(store.RebuildInProgressError):
+            with store.rebuild_lock(tmp_path):
+                pass
+    with store.rebuild_lock(tmp_path):
+        pass
