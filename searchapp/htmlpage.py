@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 import trafilatura
+
+from .htmlmeta import read_metadata, squash_key, squash_space
 
 
 @dataclass(frozen=True)
@@ -37,21 +35,16 @@ def extract_html(html: str) -> HtmlPage:
     tree = _parse(html)
     if tree is None:
         return EMPTY
-    meta = _meta_index(tree)
-    ld = list(_json_ld_objects(tree))
-    outlet = _outlet(meta, ld)
-    url = _url(tree, meta)
-    title = _title(tree, meta, outlet, url)
-    description = _first(meta, "og:description", "description", "twitter:description")
+    meta = read_metadata(tree)
     blocks = _main_blocks(tree)
-    blocks = _drop_repeated_header(blocks, title, description)
+    blocks = _drop_repeated_header(blocks, meta.title, meta.description)
     return HtmlPage(
-        title=title,
-        authors=_authors(tree, meta, ld, outlet),
-        published=_published(tree, meta, ld),
-        url=url,
-        outlet=outlet,
-        description=description,
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published,
+        url=meta.url,
+        outlet=meta.outlet,
+        description=meta.description,
         text="\n\n".join(text for _, text in blocks),
         headings=tuple(text for kind, text in blocks if kind in ("h2", "h3", "h4")),
     )
@@ -84,274 +77,6 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
     except (ValueError, lxml.etree.LxmlError):
         return None
     return tree if isinstance(tree, lxml.html.HtmlElement) else None
-
-
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-# --- metadata ------------------------------------------------------------------------
-
-
-def _meta_index(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
-    """Every <meta> content by lower-cased property/name/itemprop, in page order."""
-    index: dict[str, list[str]] = {}
-    for el in tree.iter("meta"):
-        content = _clean(el.get("content"))
-        if not content:
-            continue
-        for attr in ("property", "name", "itemprop"):
-            key = (el.get(attr) or "").strip().lower()
-            if key:
-                index.setdefault(key, []).append(content)
-    return index
-
-
-def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
-    for key in keys:
-        if meta.get(key):
-            return meta[key][0]
-    return None
-
-
-def _json_ld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict]:
-    """Every JSON-LD object on the page, @graph members included; bad JSON is skipped."""
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, list):
-                stack[:0] = item
-            elif isinstance(item, dict):
-                yield item
-                if isinstance(item.get("@graph"), list):
-                    stack[:0] = item["@graph"]
-
-
-def _ld_types(obj: dict) -> set[str]:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return {k for k in kinds if isinstance(k, str)}
-
-
-def _ld_names(value: object) -> Iterator[str]:
-    """Names from a JSON-LD author/publisher value: a string, an object, or a list of them."""
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            yield item["name"]
-
-
-def _outlet(meta: dict[str, list[str]], ld: list[dict]) -> str | None:
-    site = _first(meta, "og:site_name")
-    if site:
-        return site
-    for obj in ld:
-        for name in _ld_names(obj.get("publisher")):
-            if _clean(name):
-                return _clean(name)
-    return _first(meta, "application-name")
-
-
-def _url(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> str | None:
-    og_url = _first(meta, "og:url")
-    for link in tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and _clean(link.get("href")):
-            # a relative canonical only makes sense against the page's own absolute URL
-            return urljoin(og_url or "", _clean(link.get("href")))
-    return og_url
-
-
-# " | Site", " - Site", " — Site", " :: Site" at the end of a title.
-_TITLE_SUFFIX_RE = re.compile(
-    r"^(?P<head>.+?)\s+(?:[|\-\u2013\u2014\u00b7\u2022]|::)\s+(?P<tail>[^|\u2013\u2014]+)$"
-)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
-
-
-def _names_site(suffix: str, outlet: str | None, url: str | None) -> bool:
-    """True when a title suffix is the site's name (outlet, or the URL's host name)."""
-    tail = _squash(suffix)
-    if not tail:
-        return False
-    names = [_squash(outlet or "")]
-    host = urlsplit(url or "").hostname or ""
-    names += [_squash(part) for part in host.split(".") if len(part) > 3]
-    return any(name and (tail == name or name in tail or tail in name) for name in names)
-
-
-def _strip_site(title: str, outlet: str | None, url: str | None) -> str:
-    match = _TITLE_SUFFIX_RE.match(title)
-    if match and _names_site(match["tail"], outlet, url):
-        return match["head"].strip()
-    return title
-
-
-def _title(
-    tree: lxml.html.HtmlElement, meta: dict[str, list[str]], outlet: str | None, url: str | None
-) -> str | None:
-    title = _first(meta, "og:title")
-    if not title:
-        title_el = tree.find(".//title")
-        title = _clean(title_el.text_content()) if title_el is not None else ""
-    if title:
-        return _strip_site(title, outlet, url) or title
-    for h1 in tree.iter("h1"):
-        text = _clean(h1.text_content())
-        if text:
-            return text
-    return None
-
-
-_BY_RE = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b)\s*", re.IGNORECASE)
-
-
-def _author_names(raw: Iterable[str], outlet: str | None) -> list[str]:
-    """Plain names from author strings: no "By ", no URLs, lists split, outlet dropped."""
-    names = []
-    for value in raw:
-        value = _clean(value)
-        if not value or re.match(r"^(https?:|www\.)|@", value, re.IGNORECASE):
-            continue  # article:author is often a profile URL, not a name
-        for name in _AUTHOR_SPLIT_RE.split(_BY_RE.sub("", value)):
-            name = name.strip(" .:-")
-            if _is_person(name, outlet):
-                names.append(name)
-    return names
-
-
-# login names some CMSs put where the writer's name belongs
-_PLACEHOLDER_NAMES = {"admin", "administrator", "staff", "editor", "unknown"}
-
-
-def _is_person(name: str, outlet: str | None) -> bool:
-    """True for a plausible writer's name; not a domain, credential, or the outlet itself."""
-    words = name.split()
-    site = _squash(outlet or "")
-    return bool(
-        words
-        and len(name) <= 60
-        and len(words) <= 5
-        and not re.search(r"\d", name)
-        and not re.search(r"\w\.(com|org|net|co|uk|de|fr)\b", name, re.IGNORECASE)  # "Site.com"
-        and not (len(words) == 1 and name.isupper())  # "MS", "RDN" after "Jane Doe, MS, RDN"
-        and name.casefold() not in _PLACEHOLDER_NAMES
-        and not (site and site in _squash(name))
-    )
-
-
-# Elements that hold a byline: rel=author links and *byline* / *author* classes.
-_BYLINE_XPATH = (
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
-    " | //*[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline')"
-    " or contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'author')]"
-)
-
-
-def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
-    found = []
-    for el in tree.xpath(_BYLINE_XPATH):
-        if el.tag in ("img", "script", "style", "meta", "link", "svg", "time"):
-            continue
-        # only innermost matches: an outer "author-box" would bring its bio along
-        if el.xpath(".//*[self::a[@rel='author'] or contains(@class, 'author')]"):
-            continue
-        text = _clean(el.text_content())
-        if text and len(text) <= 80:
-            found.append(text)
-    return found
-
-
-def _authors(
-    tree: lxml.html.HtmlElement, meta: dict[str, list[str]], ld: list[dict], outlet: str | None
-) -> tuple[str, ...]:
-    ld_authors = [name for obj in ld for name in _ld_names(obj.get("author"))]
-    structured = (
-        meta.get("author", [])
-        + meta.get("article:author", [])
-        + ld_authors
-        + meta.get("dc.creator", [])
-        + meta.get("parsely-author", [])
-    )
-    # bylines are page text, so only a fallback for pages that name nobody in markup
-    names = _author_names(structured, outlet) or _author_names(_byline_names(tree), outlet)
-    seen: dict[str, str] = {}
-    for name in names:
-        seen.setdefault(_squash(name), name)
-    return tuple(seen.values())
-
-
-_DATE_KEYS = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.date",
-    "dcterms.created",
-    "sailthru.date",
-    "parsely-pub-date",
-)
-_ISO_RE = re.compile(
-    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?",
-    re.IGNORECASE,
-)
-
-
-def normalise_date(value: str) -> str | None:
-    """An ISO 8601 date or date-time from a date string, or None when it is not one."""
-    value = value.strip()
-    match = _ISO_RE.search(value.replace("/", "-"))
-    try:
-        if match:
-            date = datetime.strptime(match["date"], "%Y-%m-%d")
-            if not match["time"]:
-                return date.date().isoformat()
-            clock = match["time"] if match["time"].count(":") == 2 else match["time"] + ":00"
-            tz = match["tz"] or ""
-            tz = "+00:00" if tz.upper() == "Z" else tz
-            if tz and ":" not in tz:
-                tz = f"{tz[:3]}:{tz[3:]}"
-            parsed = datetime.fromisoformat(f"{match['date']}T{clock}{tz}")
-            return datetime.combine(date.date(), parsed.timetz()).isoformat(timespec="seconds")
-        # RFC 2822, as some feeds and meta tags write it: "Sun, 13 Jul 2025 10:00:00 GMT"
-        return parsedate_to_datetime(value).isoformat(timespec="seconds")
-    except (ValueError, TypeError, IndexError, OverflowError):
-        return None
-
-
-def _published(
-    tree: lxml.html.HtmlElement, meta: dict[str, list[str]], ld: list[dict]
-) -> str | None:
-    candidates = [value for key in _DATE_KEYS for value in meta.get(key, [])]
-    candidates += [obj["datePublished"] for obj in ld if isinstance(obj.get("datePublished"), str)]
-    times = tree.xpath("//time[@datetime]")
-    # a <time> marked as the publication date beats the first one in the page
-    times.sort(
-        key=lambda t: not (t.get("pubdate") is not None or t.get("itemprop") == "datePublished")
-    )
-    candidates += [t.get("datetime") for t in times]
-    for value in candidates:
-        date = normalise_date(value)
-        if date:
-            return date
-    return None
 
 
 # --- main text -----------------------------------------------------------------------
@@ -421,7 +146,7 @@ _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
 def _key(text: str) -> str:
-    return _squash(text)[:80]
+    return squash_key(text)[:80]
 
 
 def _add_split_body(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[Block]:
@@ -481,8 +206,8 @@ _FURNITURE_RE = re.compile(
 
 
 def _link_share(el: lxml.etree._Element) -> float:
-    text = len(_clean(el.text_content())) or 1
-    return sum(len(_clean(a.text_content())) for a in el.iter("a")) / text
+    text = len(squash_space(el.text_content())) or 1
+    return sum(len(squash_space(a.text_content())) for a in el.iter("a")) / text
 
 
 def _html_blocks(el: lxml.etree._Element) -> Iterator[Block]:
@@ -493,15 +218,15 @@ def _html_blocks(el: lxml.etree._Element) -> Iterator[Block]:
         if not tag or tag in _SKIP_TAGS or _FURNITURE_RE.search(marks):
             continue
         if tag in ("p", "blockquote") and not child.xpath(".//p"):
-            text = _clean(child.text_content())
+            text = squash_space(child.text_content())
             if text:
                 yield "p", text
         elif tag in _HEADING_TAGS:
-            text = _clean(child.text_content())
+            text = squash_space(child.text_content())
             if text:
                 yield tag, text
         elif tag in ("ul", "ol") and _link_share(child) < 0.5:  # all links: a menu or teasers
-            lines = [f"- {_clean(li.text_content())}" for li in child.iter("li")]
+            lines = [f"- {squash_space(li.text_content())}" for li in child.iter("li")]
             lines = [line for line in lines if line != "- "]
             if lines:
                 yield "list", "\n".join(lines)
@@ -527,7 +252,7 @@ def _inline(el: lxml.etree._Element, with_text: bool = True) -> Iterator[str]:
 
 
 def _paragraph(parts: Iterable[str]) -> str:
-    lines = (_clean(line) for line in "".join(parts).split("\n"))
+    lines = (squash_space(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -536,7 +261,7 @@ def _item_lines(lst: lxml.etree._Element) -> Iterator[str]:
     for item in lst:
         if item.tag != "item":
             continue
-        text = _clean(" ".join(_own_text(item)))
+        text = squash_space(" ".join(_own_text(item)))
         if text:
             yield f"- {text}"
         for nested in item.iter("list"):
@@ -556,7 +281,7 @@ def _own_text(el: lxml.etree._Element) -> Iterator[str]:
 
 def _table_rows(table: lxml.etree._Element) -> Iterator[str]:
     for row in table.iter("row"):
-        cells = [_clean(cell.xpath("string()")) for cell in row.iter("cell")]
+        cells = [squash_space(cell.xpath("string()")) for cell in row.iter("cell")]
         if any(cells):
             yield " | ".join(c for c in cells if c)
 
@@ -571,7 +296,7 @@ def _blocks(el: lxml.etree._Element) -> Iterator[Block]:
         if tag in _BLOCK_TAGS:
             loose = []
         if tag == "head":
-            text = _clean(child.xpath("string()"))
+            text = squash_space(child.xpath("string()"))
             if text:
                 yield (child.get("rend") or "h2").lower(), text
         elif tag == "list":
@@ -597,10 +322,10 @@ def _drop_repeated_header(
     blocks: list[Block], title: str | None, description: str | None
 ) -> list[Block]:
     """Drop leading headings that repeat the title or the description: they are fields."""
-    known = {_squash(t) for t in (title, description) if t}
+    known = {squash_key(t) for t in (title, description) if t}
     start = 0
     while start < len(blocks) and blocks[start][0].startswith("h"):
-        text = _squash(blocks[start][1])
+        text = squash_key(blocks[start][1])
         if not any(text and k and (text == k or text in k or k in text) for k in known):
             break
         start += 1

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from searchapp import htmlpage
-from searchapp.htmlpage import HtmlPage, extract_html, normalise_date
+from searchapp.htmlmeta import normalise_date
+from searchapp.htmlpage import HtmlPage, extract_html
 
 DATA = Path(__file__).parent / "data" / "html"
 BENCHMARK = Path("/work/shared/data/article-extraction-benchmark")
