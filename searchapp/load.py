@@ -46,11 +46,22 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         utf8_error = error
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     # Reject rather than guess: a wrong guess silently mangles every accented word.
     if best is None or best.chaos > 0.1 or best.encoding in {"utf_8", "ascii"}:
         raise LoadError(
             f"not valid UTF-8 (byte {utf8_error.start}) and its encoding could not be detected"
+        )
+    # On short texts the detector scores several code pages alike and picks one; French
+    # latin-1 came back as cp1250 ("à" -> "ŕ"). When equally good readings disagree, refuse.
+    rivals = [
+        m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01
+    ]
+    if len({str(m) for m in rivals}) > 1:
+        raise LoadError(
+            f"not valid UTF-8 (byte {utf8_error.start}) and its encoding is ambiguous "
+            f"(could be {', '.join(m.encoding for m in rivals[:4])}); save it as UTF-8"
         )
     return str(best)
 
