@@ -58,9 +58,12 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_prose(line: str) -> bool:
-    """A sentence-like paragraph: long enough and finished, or long enough to be sure."""
+    """A sentence-like paragraph: long enough and finished, or long with a sentence inside."""
     n = _words(line)
-    return (n >= 8 and _ends_sentence(line)) or n >= 25
+    if n >= 8 and _ends_sentence(line):
+        return True
+    # A long line with no sentence break at all is a tag cloud or a link list, not prose.
+    return n >= 25 and bool(re.search(r"\w[.!?]['\"’”)]?\s+\S", line))
 
 
 def _is_bullet(line: str) -> bool:
@@ -76,11 +79,15 @@ def _headline_like(line: str, max_words: int = 25) -> bool:
     return bool(re.match(r"[\"'“‘(\[]?[^\W\d_a-z]|\d", line))
 
 
+def _is_data(line: str) -> bool:
+    """A row of figures (a results table in wire copy): over a quarter of the tokens."""
+    tokens = line.split()
+    return sum(1 for t in tokens if re.search(r"\d", t)) > 0.25 * len(tokens)
+
+
 def _is_headline(line: str) -> bool:
     """A headline: headline-like, not prose, and mostly words rather than figures."""
-    tokens = line.split()
-    figures = sum(1 for t in tokens if re.search(r"\d", t))
-    return _headline_like(line) and not _is_prose(line) and figures <= 0.25 * len(tokens)
+    return _headline_like(line) and not _is_prose(line) and not _is_data(line)
 
 
 def _ui_ish(line: str) -> bool:
@@ -100,9 +107,10 @@ def line_key(line: str) -> str:
 def _wrap_width(lines: list[str]) -> int | None:
     """The fixed width text was wrapped at, or None when it reads as unwrapped."""
     lengths = [len(s.rstrip()) for s in lines if s.strip()]
-    if len(lengths) < 4:
+    if len(lengths) < 3:
         return None
-    width = sorted(lengths)[int(0.9 * (len(lengths) - 1))]
+    # The 90th percentile ignores a few overlong lines; a short text has too few to ignore.
+    width = sorted(lengths)[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 10 else max(lengths)
     if not 40 <= width <= 200:
         return None
     # A wrapped line fills the width to within a word or two, and often ends mid-sentence.
@@ -126,7 +134,9 @@ def _unwrap(lines: list[str]) -> list[str]:
         out: list[str] = []
         for line in lines:
             s = line.strip()
-            if out and out[-1] and s[:1].islower() and not _ends_sentence(out[-1]):
+            # (A short line before it is a label, such as "34 Comments" above "anna says:".)
+            goes_on = out and _words(out[-1]) >= 8 and not _ends_sentence(out[-1])
+            if goes_on and s[:1].islower():
                 out[-1] = f"{out[-1]} {s}"
             else:
                 out.append(s)
@@ -160,13 +170,19 @@ def _unwrap(lines: list[str]) -> list[str]:
 class _Page:
     blocks: list[str]
     template_lines: frozenset[str]
+    # Typed copy (hard-wrapped, or mostly tables) is not a rendered web page: no menus to trim.
+    typed: bool = False
     keys: list[str] = field(init=False)
     title_index: int | None = None
+    main: tuple[int, int] | None = None  # first and last block of the article proper
     teasers: set[int] = field(default_factory=set)
+    comments_from: int | None = None
 
     def __post_init__(self) -> None:
         self.keys = [line_key(b) for b in self.blocks]
-        self.teasers = _teaser_run(self.blocks, self.keys)
+        self.teasers = _teaser_run(self.blocks, self.keys) | _excerpt_run(self.blocks)
+        self.comments_from = _comments_start(self.blocks)
+        self.typed = self.typed or sum(map(_is_data, self.blocks)) >= 0.3 * len(self.blocks)
 
     @property
     def title_key(self) -> str | None:
@@ -202,6 +218,82 @@ def _teaser_run(blocks: list[str], keys: list[str]) -> set[int]:
             found.update(range(unit_starts[0], end))
         k += 1
     return found
+
+
+_TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\W*$|read more\W*$", re.IGNORECASE)
+
+
+def _excerpt_run(blocks: list[str]) -> set[int]:
+    """Teasers without the doubled headline: a headline, then one cut-off summary, three times.
+
+    Subheadings in an article are followed by finished paragraphs; a teaser's summary is
+    cut mid-sentence or ends in an ellipsis.
+    """
+    found: set[int] = set()
+    units: list[int] = []
+    i = 0
+    while i < len(blocks) - 1:
+        head, summary = blocks[i], blocks[i + 1]
+        cut = _TRUNCATED.search(summary) or not _ends_sentence(summary)
+        teaser = _is_headline(head) and _words(summary) >= 12 and not _is_data(summary)
+        if teaser and cut:
+            units.append(i)
+            i += 2
+            continue
+        if len(units) >= 3:
+            found.update(range(units[0], units[-1] + 2))
+        units = []
+        i += 1
+    if len(units) >= 3:
+        found.update(range(units[0], units[-1] + 2))
+    return found
+
+
+_COMMENT_SIGNATURE = re.compile(
+    r"\b(?:says|said|wrote|writes|replied|commented)\s*:\s*$"
+    r"|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\b\.?)?"
+    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|^(?:reply|report|report abuse|permalink|upvote|downvote)$",
+    re.IGNORECASE,
+)
+_SAYS = re.compile(r"\b(?:says|said|wrote|writes|replied|commented)\s*:\s*$", re.IGNORECASE)
+_COMMENT_MARKER = re.compile(
+    r"^\W*\d*\s*(?:comments?|responses?|replies|reactions)\b"
+    r"|\b\d+\s+(?:comments?|responses?)\b"
+    r"|^(?:leave|post|add|write|submit) a (?:reply|comment)"
+    r"|^(?:join|start) the (?:discussion|conversation)|^discussions?$|comments? (?:are )?closed"
+    r"|^(?:top rated|view all|show|load more|all) comments",
+    re.IGNORECASE,
+)
+
+
+def _comments_start(blocks: list[str]) -> int | None:
+    """Where the readers' comments begin: a run of signatures ("x says:", "2 days ago") after
+    the article's prose, marked by a heading such as "34 Comments" or by several "says:".
+
+    Time stamps alone are not enough, since a live blog stamps every entry.
+    """
+    signatures = [
+        i for i, b in enumerate(blocks) if _words(b) <= 20 and _COMMENT_SIGNATURE.search(b)
+    ]
+    seen_prose = False
+    for i, block in enumerate(blocks):
+        seen_prose = seen_prose or _is_prose(block)
+        if i not in signatures or not seen_prose:
+            continue
+        run = [i]  # signatures that follow each other closely, as comment headers do
+        for s in signatures:
+            if run[-1] < s <= run[-1] + 6:
+                run.append(s)
+        markers = [
+            j
+            for j in range(max(0, i - 6), i + 1)
+            if _words(blocks[j]) <= 8 and _COMMENT_MARKER.search(blocks[j])
+        ]
+        says = sum(1 for s in run if _SAYS.search(blocks[s]))
+        if len(run) >= 3 and (markers or says >= 2):
+            return markers[0] if markers else i
+    return None
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -261,6 +353,10 @@ def _teaser(page: _Page, i: int) -> bool:
     return i in page.teasers
 
 
+def _comments(page: _Page, i: int) -> bool:
+    return page.comments_from is not None and i >= page.comments_from
+
+
 def _template(page: _Page, i: int) -> bool:
     return page.keys[i] in page.template_lines
 
@@ -270,7 +366,15 @@ def _symbols_only(page: _Page, i: int) -> bool:
 
 
 def _edge_ui(page: _Page, i: int) -> bool:
-    return _ui_ish(page.blocks[i])
+    return not page.typed and _ui_ish(page.blocks[i])
+
+
+def _outside_main(page: _Page, i: int) -> bool:
+    # Bullets are lists the author wrote (notes, key points); a scraped menu has no dashes.
+    if page.typed or page.main is None:
+        return False
+    outside = not page.main[0] <= i <= page.main[1]
+    return outside and not _is_bullet(page.blocks[i])
 
 
 # Republication notices also name the outlet the text came from.
@@ -286,7 +390,7 @@ _COPYRIGHT = r"(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?\d{4}|^(?:©|copyright ©)|a
 _WIRE_TAG = r"^the[- ]\w+[- ]wire$"
 # "Name/Agency/Getty Images": capitalised parts joined by slashes, nothing else.
 _CREDIT_PART = r"[^\W\d_][\w'’.-]*(?:,? [\w'’.-]+){0,4}"
-_CREDIT_SLASHES = rf"^{_CREDIT_PART}(?:\s?/\s?{_CREDIT_PART}){{1,5}}$"
+_CREDIT_SLASHES = rf"^{_CREDIT_PART}(?:\s?/\s?{_CREDIT_PART}){{1,5}}(?<!\.)$"
 _CREDIT_LABEL = (
     r"^(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:|]|^(?:image|photo) credit|^credit:"
     r"|^(?:photo|image|picture)s? (?:by|courtesy)\b"
@@ -308,7 +412,12 @@ _COOKIES = (
     r"\bcookies?\b.*\b(?:accept|use|policy|consent|settings)\b"
     r"|\b(?:accept|consent to)\b.*\bcookies?\b"
 )
-_SHARE = r"^(?:share|tweet|email|print|copy link|comments?|follow us)\b.{0,40}$"
+_SHARE = (
+    r"^(?:share|tweet|email|print|copy link|comments?|follow us)\b.{0,40}$"
+    r"|^click to (?:share|email|print|tweet)|\(opens in (?:a )?new window\)"
+    r"|^(?:(?:share|facebook|twitter|whatsapp|pinterest|pint|linkedin|reddit|e-?mail|print"
+    r"|telegram|tumblr|messenger|flipboard|pocket|copy link)\b\W*){2,}"
+)
 _READ_MORE = (
     r"^(?:read|see|watch|listen)(?: more| also| next| the full)\b|^click here\b"
     r"|^(?:related|recommended|more from|most (?:read|popular))\b"
@@ -326,12 +435,14 @@ RULES: list[Rule] = [
     Rule("advertisement", _pattern(_ADVERT, max_words=3)),
     Rule("newsletter", _pattern(_NEWSLETTER, max_words=25)),
     Rule("cookies", _pattern(_COOKIES, max_words=45)),
-    Rule("share", _pattern(_SHARE, max_words=8)),
+    Rule("share", _pattern(_SHARE, max_words=12)),
     Rule("read_more", _pattern(_READ_MORE, max_words=20)),
     Rule("byline", _byline),
     Rule("headline_echo", _headline_echo),
     Rule("teaser_run", _teaser),
+    Rule("comments", _comments),
     Rule("edge_ui", _edge_ui, where="edge"),
+    Rule("outside_main", _outside_main, where="edge"),
 ]
 
 
@@ -366,8 +477,7 @@ def derive_title(text: str, max_words: int = 12) -> str:
 # --- the pipeline -------------------------------------------------------------------------
 
 
-def _to_blocks(text: str) -> list[str]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def _to_blocks(lines: list[str]) -> list[str]:
     return [" ".join(s.split()) for s in _unwrap(lines) if s.strip()]
 
 
@@ -377,7 +487,8 @@ def _judge(page: _Page, i: int, where: str) -> str | None:
 
 def clean_article(text: str, *, template_lines: frozenset[str] = frozenset()) -> CleanResult:
     """Split the text into blocks, drop the furniture, and pick out title, byline and outlet."""
-    page = _Page(_to_blocks(text), template_lines)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    page = _Page(_to_blocks(lines), template_lines, typed=_wrap_width(lines) is not None)
     n = len(page.blocks)
     removed: dict[int, str] = {}
 
@@ -398,14 +509,16 @@ def clean_article(text: str, *, template_lines: frozenset[str] = frozenset()) ->
     for j in range(i, n):
         if j != page.title_index and (name := _judge(page, j, "anywhere")):
             removed[j] = name
-    # Trailing widget labels, peeled from the end inwards past what is already removed.
-    for j in range(n - 1, i, -1):
-        if j in removed:
-            continue
-        if name := _judge(page, j, "edge"):
-            removed[j] = name
-        else:
-            break
+    page.main = _main_region(page, range(i, n), set(removed))
+    # Furniture at the edges, peeled inwards from both ends past what is already removed.
+    for order in (range(i, n), range(n - 1, i - 1, -1)):
+        for j in order:
+            if j in removed or j == page.title_index:
+                continue
+            if name := _judge(page, j, "edge"):
+                removed[j] = name
+            else:
+                break
 
     kept = [j for j in range(n) if j not in removed and j != page.title_index]
     dropped = [RemovedBlock(page.blocks[j], removed[j]) for j in sorted(removed)]
@@ -429,6 +542,62 @@ def clean_article(text: str, *, template_lines: frozenset[str] = frozenset()) ->
         headings=headings,
         lead=lead,
     )
+
+
+# Weights for finding the article among page furniture: prose counts for its words, a
+# bullet for a little, and any other line against (menus, labels, link lists).
+LINE_PENALTY = 8
+
+
+def _weight(block: str) -> int:
+    if _is_prose(block):
+        return _words(block)
+    if _is_bullet(block) or (_words(block) >= 3 and _ends_sentence(block)):
+        return 1  # list items and short finished sentences lean towards content
+    if _is_data(block):
+        return 0  # a table row next to the text belongs to it (wire results tables)
+    return -LINE_PENALTY
+
+
+def _discount_headings(weights: list[int]) -> list[int]:
+    """One or two short lines between paragraphs are headings, not a menu: they cost 1."""
+    out = list(weights)
+    k = 0
+    while k < len(out):
+        if out[k] >= 0:
+            k += 1
+            continue
+        end = k
+        while end < len(out) and out[end] < 0:
+            end += 1
+        if end - k <= 2 and k > 0 and end < len(out) and out[k - 1] > 1 and out[end] > 1:
+            out[k:end] = [-1] * (end - k)
+        k = end
+    return out
+
+
+def _main_region(
+    page: _Page, candidates: Iterable[int], removed: set[int]
+) -> tuple[int, int] | None:
+    """The run of blocks with the most prose net of furniture (maximum-sum subarray).
+
+    Blocks already removed still count against a run, as the furniture they are, so that
+    taking out a menu does not join the article to the teasers beyond it. Ties go to the
+    longer run: losing a paragraph costs more than keeping a stray line.
+    """
+    best, best_span = 0, None
+    total, start = 0, None
+    js = [j for j in candidates if j != page.title_index]
+    weights = _discount_headings(
+        [-LINE_PENALTY if j in removed else _weight(page.blocks[j]) for j in js]
+    )
+    for j, w in zip(js, weights, strict=True):
+        if start is None or total < 0:
+            total, start = 0, j
+        total += w
+        if total > 0 and total >= best:
+            best, best_span = total, (start, j)
+    return best_span
 
 
 def _next_is_prose(page: _Page, i: int, removed: dict[int, str]) -> bool:

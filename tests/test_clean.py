@@ -114,6 +114,17 @@ REMOVED_ROWS = [
     # widget labels at the edges, peeled past each other
     (f"Menu\n\nSearch\n\nTalks Resume in Geneva\n\n{PROSE}", "edge_ui", "Menu"),
     (f"{PROSE}\n\n{PROSE2}\n\nBack to top\n\nClose", "edge_ui", "Back to top"),
+    (
+        f"{PROSE}\n\nClick to share on Twitter (Opens in new window)\n\n{PROSE2}",
+        "share",
+        "Click to share on Twitter (Opens in new window)",
+    ),
+    # a row of social network names, whatever the site calls its share bar
+    (
+        f"{PROSE}\n\nWhatsapp Facebook Pint Baixar\n\n{PROSE2}",
+        "share",
+        "Whatsapp Facebook Pint Baixar",
+    ),
     # the headline printed again in the body, with different case and spacing
     (
         f"Talks Resume in Geneva\n\n{PROSE}\n\nTALKS  resume in Geneva\n\n{PROSE2}",
@@ -175,8 +186,78 @@ def test_content_is_kept(before: str, kept: str | None) -> None:
     assert sorted(text.split()) == sorted(before.split())
 
 
+# A rendered page: a menu above the article, teasers and readers' comments below it.
+MENU = "\n".join(["Home", "World", "Business", "Tech", "Sport", "Weather", "Video"])
+PAGE = f"""{MENU}
+Talks Resume in Geneva
+{PROSE}
+{PROSE2}
+What Comes Next
+The two delegations will meet again on Friday to settle the remaining points of the text.
+Most Read
+Storm Hits the Coast
+Residents were told to stay indoors as the storm moved north along the coast and
+Markets Rally Again
+Shares rose for a third day as investors bet that rates would fall before the end
+Team Wins the Cup
+The home side won the final in extra time after a tense match that went down to
+34 Comments
+anna says:
+November 19, 2019 at 6:34 am
+I think this is a good step for both sides and hope it lasts for a long time.
+bob says:
+November 19, 2019 at 6:44 am
+Nothing will change, as usual, and the talks will end without any agreement again.
+Terms of Use
+Privacy Policy
+Contact Us
+About Us
+Careers"""
+
+
+def test_page_furniture_around_the_article() -> None:
+    result = clean_article(PAGE)
+    assert result.title == "Talks Resume in Geneva"
+    assert _paragraphs(result.text) == [
+        PROSE,
+        PROSE2,
+        "What Comes Next",
+        "The two delegations will meet again on Friday to settle the remaining points of the text.",
+    ]
+    rules = {r.text: r.rule for r in result.removed}
+    assert rules["Home"] == "edge_ui"
+    assert rules["Storm Hits the Coast"] == "teaser_run"
+    assert rules["34 Comments"] == "comments"
+    assert rules["anna says:"] == "comments"
+    assert rules["Careers"] == "comments"  # everything after the comments begin
+
+
+def test_menu_lines_far_from_the_text_are_outside_main() -> None:
+    # Long menu entries (not widget-sized) below the article are cut by the region rule.
+    footer = "\n".join(f"Our Guide to Section Number {n} of This Site" for n in range(6))
+    result = clean_article(f"{PROSE}\n{PROSE2}\n{footer}\n{PROSE}")
+    assert _paragraphs(result.text) == [PROSE, PROSE2]
+    assert {r.rule for r in result.removed} == {"outside_main"}
+    assert len(result.removed) == 7
+
+
+def test_live_blog_time_stamps_are_not_comments() -> None:
+    entries = "\n".join(f"10:{m:02d} am\n{PROSE}" for m in range(0, 50, 10))
+    assert clean_article(entries).removed == ()
+
+
+def test_typed_copy_is_not_trimmed_like_a_page() -> None:
+    # A wire results table: rows of figures and short labels, with one sentence.
+    table = "Shr 39 cts vs 50 cts\n    Net 1,545,160 vs 2,188,933\n    Revs 25.2 mln vs 19.5 mln"
+    text = f"{table}\n    Year\n    Shr 1.53 dlrs vs 1.21 dlrs\n    NOTE: Results are restated."
+    result = clean_article(text)
+    assert "Year" in result.text and "Net 1,545,160 vs 2,188,933" in result.text
+    assert result.removed == ()
+
+
 def test_every_rule_has_a_row() -> None:
-    tested = {rule for _, rule, _ in REMOVED_ROWS} | {"template", "teaser_run"}
+    tested = {rule for _, rule, _ in REMOVED_ROWS}
+    tested |= {"template", "teaser_run", "comments", "outside_main"}  # tested below
     assert {r.name for r in RULES} <= tested
 
 

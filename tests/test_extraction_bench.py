@@ -1,0 +1,48 @@
+"""The extraction benchmark script runs, prints parseable lines, and beats keeping everything."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "bench" / "extraction.py"
+DATA = REPO.parent / "shared" / "data" / "article-extraction-benchmark"
+LINE = re.compile(
+    r"^(?P<name>\w+) f1=(?P<f1>[\d.]+) precision=(?P<precision>[\d.]+) "
+    r"recall=(?P<recall>[\d.]+) pages=(?P<pages>\d+)$"
+)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_benchmark_on_ten_pages() -> None:
+    if not (DATA / "ground-truth.json").is_file():
+        pytest.skip(f"benchmark data not present at {DATA}")
+    done = _run("--data", str(DATA), "--limit", "10")
+    assert done.returncode == 0, done.stderr
+    scores = {}
+    for line in done.stdout.splitlines():
+        if m := LINE.match(line):
+            scores[m["name"]] = {k: float(m[k]) for k in ("f1", "precision", "recall")}
+            assert m["pages"] == "10"
+        else:
+            assert line.startswith("html_path unavailable"), line
+    assert {"keep_everything", "text_path"} <= scores.keys()
+    for metrics in scores.values():
+        assert all(0.0 <= v <= 1.0 for v in metrics.values())
+    assert scores["text_path"]["f1"] > scores["keep_everything"]["f1"]
+
+
+def test_missing_data_is_reported(tmp_path: Path) -> None:
+    done = _run("--data", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert "benchmark data not found" in done.stdout
