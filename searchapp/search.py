@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections import Counter
@@ -10,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.fields import KEYWORD, Schema
+from whoosh.filedb.filestore import RamStorage
 
 from .analysis import fold_typography, text_analyzer
 from .model import Article
@@ -136,7 +139,7 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
             parsed = _cap_expansions(parsed, searcher, notices)
             if not words_of(request.q) and not notices:
                 notices.append("Your query has no words to search for.")
-        results = _run(searcher, parsed.query, request, browsing)
+        results = _run(searcher, gen, parsed.query, request, browsing)
         if (
             not browsing
             and results.is_empty()
@@ -147,7 +150,7 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
             and (parsed.plain_words or not has_syntax(request.q))
         ):
             relaxed = plain_words_query(request.q, searcher.schema, "any")
-            results = _run(searcher, relaxed, request, browsing)
+            results = _run(searcher, gen, relaxed, request, browsing)
             if not results.is_empty():
                 notices.append(
                     "No article has all of your words; showing articles with any of them."
@@ -175,26 +178,56 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     )
 
 
-def _run(searcher, q, request: SearchRequest, browsing: bool):
-    # A missing "published" sorts as the largest date, so reversed it would put undated
-    # articles first; a missing "year" sorts as "", so year first puts them last.
-    by_date = [
-        sorting.FieldFacet("year", reverse=True),
-        sorting.FieldFacet("published", reverse=True),
-        sorting.FieldFacet("id"),
-    ]
-    if request.sort == "date" or browsing:
-        sortedby = by_date
-    else:
-        # Ties broken by date, then id, so the same query pages the same way every time.
-        sortedby = [sorting.ScoreFacet()] + by_date
+def _run(searcher, gen, q, request: SearchRequest, browsing: bool):
+    # Ties broken by date, then id, so the same query pages the same way every time.
+    by_score = request.sort == "relevance" and not browsing
     return searcher.search(
         q,
         limit=request.page * request.per_page,
-        sortedby=sortedby,
+        sortedby=_RankFacet(gen.date_rank, by_score),
         filter=_filters(request),
         terms=not browsing,
     )
+
+
+class _RankFacet(sorting.FacetType):
+    """Sort by score (optionally), then by the generation's precomputed date/id rank.
+
+    One key per match, (-score, rank) or rank: the order of [ScoreFacet, FieldFacet("year",
+    reverse=True), FieldFacet("published", reverse=True), FieldFacet("id")] without reading
+    three columns on every query (reader._date_rank says how undated articles sort last).
+    """
+
+    def __init__(self, date_rank, by_score: bool) -> None:
+        self.date_rank = date_rank
+        self.by_score = by_score
+
+    def categorizer(self, global_searcher):
+        return _RankCategorizer(global_searcher, self.date_rank, self.by_score)
+
+
+class _RankCategorizer(sorting.Categorizer):
+    def __init__(self, global_searcher, date_rank, by_score: bool) -> None:
+        self.needs_current = by_score
+        self.date_rank = date_rank
+        self.by_score = by_score
+        weighting = global_searcher.weighting
+        self.final = weighting.final if weighting.use_final else None
+        self.offset = 0
+        self.segment_searcher = None
+
+    def set_searcher(self, segment_searcher, docoffset):
+        self.segment_searcher = segment_searcher
+        self.offset = docoffset
+
+    def key_for(self, matcher, segment_docnum):
+        rank = self.date_rank[self.offset + segment_docnum]
+        if not self.by_score:
+            return rank
+        score = matcher.score()
+        if self.final is not None:
+            score = self.final(self.segment_searcher, segment_docnum, score)
+        return (0 - score, rank)
 
 
 def _filters(request: SearchRequest) -> wq.Query | None:
@@ -341,9 +374,50 @@ def highlight_article(article: Article, q: str) -> tuple[str, int]:
         except ValueError:
             return mark(article.body, []), 0
         parsed = parse_user_query(q, _SCHEMA)
-        terms = {text for name, text in parsed.query.iter_all_terms() if name in TEXT_FIELDS}
+        terms = _highlight_terms(parsed.query, article.body)
     spans = match_spans(article.body, terms)
     return mark(article.body, spans, numbered=True), len(spans)
+
+
+def _highlight_terms(q: wq.Query, body: str) -> set[str]:
+    """The analysed words of `body` that the query asks for.
+
+    Words under NOT are left out (they are what the reader asked not to see), and
+    prefix*, wild?card and fuzzy~ terms are expanded against the body's own words:
+    iter_all_terms() gave "lavr" for Lavr*, which marked nothing.
+    """
+    words = {token.text for token in _ANALYZER(body, mode="query", removestops=False)}
+    ix = RamStorage().create_index(Schema(word=KEYWORD(lowercase=False)))
+    with ix.writer() as writer:
+        writer.add_document(word=" ".join(words))
+    terms: set[str] = set()
+    with ix.reader() as reader:
+        for node in _wanted_leaves(q):
+            if node.field() not in TEXT_FIELDS:
+                continue
+            if isinstance(node, wq.MultiTerm):
+                local = copy.copy(node)
+                local.fieldname = "word"
+                terms.update(
+                    t.decode() if isinstance(t, bytes) else t for t in local._btexts(reader)
+                )
+            elif isinstance(node, wq.Term):
+                terms.add(node.text)
+    return terms
+
+
+def _wanted_leaves(q: wq.Query):
+    """Leaf queries outside any NOT (and outside the right side of ANDNOT)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _wanted_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _wanted_leaves(child)
 
 
 def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tuple[Hit, ...]:
