@@ -393,16 +393,14 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     terms: set[str] = set()
     with ix.reader() as reader:
         for node in _wanted_leaves(q):
-            if node.field() not in TEXT_FIELDS:
-                continue
-            if isinstance(node, wq.MultiTerm):
+            if isinstance(node, wq.MultiTerm) and node.field() in TEXT_FIELDS:
                 local = copy.copy(node)
                 local.fieldname = "word"
                 terms.update(
                     t.decode() if isinstance(t, bytes) else t for t in local._btexts(reader)
                 )
-            elif isinstance(node, wq.Term):
-                terms.add(node.text)
+            else:  # a word, or the words of a phrase
+                terms.update(text for name, text in node.iter_all_terms() if name in TEXT_FIELDS)
     return terms
 
 

@@ -147,6 +147,7 @@ def test_incremental_rebuild_touches_only_what_changed(tmp_path, open_live, monk
     assert ids(live, "pear") == {"b"} and ids(live, "apple frost") == set()
     assert ids(live, "tram") == set()  # deleted file, gone
     assert ids(live, "bakery") == {"d"}
+    assert ids(live, "bakrey~") == {"d"}  # fuzzy terms work across segments
     assert search(live, SearchRequest()).total == 3  # no duplicates of b
 
 

@@ -106,6 +106,24 @@ def test_highlight_article_marks_surface_forms(shipped):
     assert "support" not in words or "support" in article.body.split()
 
 
+@pytest.mark.parametrize(
+    ("q", "wanted", "unwanted"),
+    [
+        ("Lavrov -Pyongyang", {"Lavrov"}, {"Pyongyang"}),  # excluded words are not marked
+        ("Lavrov NOT Wonsan", {"Lavrov"}, {"Wonsan"}),
+        ("Lavr*", {"Lavrov"}, set()),  # prefixes expand to the article's words
+        ("Lavrow~", {"Lavrov"}, set()),  # so do fuzzy terms
+        ('"Kim Jong Un"', {"Kim", "Jong"}, set()),
+        ("author:Ripley", set(), {"Ripley"}),  # a byline match marks nothing in the body
+    ],
+)
+def test_highlight_article_marks_what_was_asked_for(shipped, q, wanted, unwanted):
+    html, count = highlight_article(get_article(shipped, CNN), q)
+    words = set(re.findall(r"<mark[^>]*>(.*?)</mark>", html))
+    assert wanted <= words and not (unwanted & words)
+    assert (count > 0) == bool(wanted)
+
+
 # --- matching -------------------------------------------------------------------------
 
 MATCHING = {
