@@ -186,3 +186,34 @@ def test_prune_keeps_at_most_two_generations(tmp_path):
     assert len(set(names)) == 4
     assert generations(index_dir) == sorted(names[-2:])
     assert store.current_generation(index_dir) == names[-1]
+
+
+def test_searches_keep_answering_while_rebuilds_publish(tmp_path, open_live):
+    corpus = make_corpus(tmp_path, ARTICLES)
+    index_dir = tmp_path / "index"
+    rebuild_index(corpus, index_dir)
+    live = open_live(index_dir)
+    errors: list[BaseException] = []
+    totals: set[int] = set()
+    stop = threading.Event()
+
+    def searcher():
+        try:
+            while not stop.is_set():
+                totals.add(search(live, SearchRequest(q="lighthouse OR tram")).total)
+        except BaseException as error:  # any failure in a thread must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=searcher) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(4):
+            rebuild_index(corpus, index_dir)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+    assert errors == []
+    assert totals == {2}
+    assert len(generations(index_dir)) == 2
