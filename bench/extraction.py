@@ -10,6 +10,8 @@ recall averaged over pages, F1 from the two averages. Methods:
 - text_path: the naive text through searchapp.clean.strip_boilerplate;
 - text_path_template: the same with template lines found across the benchmark's pages;
 - html_path: searchapp.htmlpage.extract_html(html).text, when that module imports.
+- html_pipeline: what the indexer stores for an HTML file (extraction, then the text rules
+  for extracted text, via searchapp.extract.build_article).
 """
 
 from __future__ import annotations
@@ -121,6 +123,13 @@ def _html_extractor() -> tuple[Callable[[str], str] | None, str]:
     return (lambda html: extract_html(html).text), ""
 
 
+def _indexed_body(page_id: str, html: str) -> str:
+    from searchapp.extract import Source, build_article
+
+    article = build_article(Source(page_id, page_id, "html", html, raw_hash=""))
+    return getattr(article, "body", "")  # a SkippedFile (nothing left) scores as empty
+
+
 def _line(name: str, metrics: dict[str, float], pages: int) -> str:
     return (
         f"{name} f1={metrics['f1']:.3f} precision={metrics['precision']:.3f} "
@@ -152,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if extract is not None:
         methods["html_path"] = lambda page_id, html: extract(html)
+        # What the indexer stores: extraction, then the text rules for extracted text.
+        methods["html_pipeline"] = lambda page_id, html: _indexed_body(page_id, html)
     for name, method in methods.items():
         counts = [tp_fp_fn(true, method(page_id, html)) for page_id, html, true in pages]
         print(_line(name, score(counts), len(pages)), flush=True)

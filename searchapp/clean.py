@@ -271,8 +271,15 @@ def _judge(page: _Page, i: int, where: str) -> str | None:
     return next((r.name for r in RULES if r.where == where and r.test(page, i)), None)
 
 
-def clean_article(text: str, *, template_lines: frozenset[str] = frozenset()) -> CleanResult:
-    """Split the text into blocks, drop the furniture, and pick out title, byline and outlet."""
+def clean_article(
+    text: str, *, template_lines: frozenset[str] = frozenset(), extracted: bool = False
+) -> CleanResult:
+    """Split the text into blocks, drop the furniture, and pick out title, byline and outlet.
+
+    `extracted` says the text is already a page's main content (from the HTML extractor),
+    which has chosen the article and taken the headline out: only the named patterns and
+    structural rules apply then, not the edge trimming meant for raw scraped text.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     page = _Page(_to_blocks(lines), template_lines, typed=wrap_width(lines) is not None)
     n = len(page.blocks)
@@ -284,12 +291,14 @@ def clean_article(text: str, *, template_lines: frozenset[str] = frozenset()) ->
     while i < n:
         if name := _judge(page, i, "anywhere"):
             removed[i] = name
+        elif extracted:
+            break
         elif ui_ish(page.blocks[i]) and not _next_is_prose(page, i, removed):
             removed[i] = _judge(page, i, "edge") or "edge_ui"
         else:
             break
         i += 1
-    if i < n - 1 and is_headline(page.blocks[i]):
+    if i < n - 1 and is_headline(page.blocks[i]) and not extracted:
         page.title_index = i
 
     for j in range(i, n):
@@ -297,7 +306,7 @@ def clean_article(text: str, *, template_lines: frozenset[str] = frozenset()) ->
             removed[j] = name
     page.main = _main_region(page, range(i, n), set(removed))
     # Furniture at the edges, peeled inwards from both ends past what is already removed.
-    for order in (range(i, n), range(n - 1, i - 1, -1)):
+    for order in () if extracted else (range(i, n), range(n - 1, i - 1, -1)):
         for j in order:
             if j in removed or j == page.title_index:
                 continue

@@ -72,7 +72,9 @@ def build_article(
     """Clean a source and gather its metadata; sidecar values win over inferred ones."""
     page = extract_html(source.text) if source.kind == "html" else None
     text = page.text if page is not None else source.text
-    cleaned: CleanResult = clean_article(text, template_lines=template_lines)
+    cleaned: CleanResult = clean_article(
+        text, template_lines=template_lines, extracted=page is not None
+    )
     if not cleaned.text.strip():
         return SkippedFile(source.path, "no article text left after removing boilerplate")
 

@@ -494,3 +494,19 @@ def test_strip_boilerplate_matches_clean_article(prefix: str) -> None:
     text = _seed(prefix)
     assert strip_boilerplate(text) == clean_article(text).text
     assert "\n\n\n" not in strip_boilerplate(text)
+
+
+def test_extracted_text_keeps_its_edges():
+    # The HTML extractor already chose the article: a short first heading and a closing
+    # one-word line are content there, while raw scraped text loses them as widget labels.
+    text = f"Background\n\n{PROSE}\n\n{PROSE2}\n\nUpdated"
+    extracted = clean_article(text, extracted=True)
+    assert extracted.title is None
+    assert extracted.text.startswith("Background") and extracted.text.endswith("Updated")
+    raw = clean_article(text)
+    assert "Updated" not in raw.text
+
+
+def test_extracted_text_still_loses_named_furniture():
+    text = f"{PROSE}\n\nSign up for our newsletter to get the latest news.\n\n{PROSE2}"
+    assert "newsletter" not in clean_article(text, extracted=True).text
