@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +66,7 @@ class LiveIndex:
         # Every searcher any thread opened, so close() can release their file handles
         # (thread-locals of other threads are out of reach otherwise).
         self._open: list[Searcher] = []
+        self.results = ResultCache()
 
     def generation(self) -> Generation:
         """The live generation, opened on first use; IndexUnavailableError if none."""
@@ -109,10 +110,42 @@ class LiveIndex:
         with self._lock:
             searchers, self._open = self._open, []
             self._generations = {}
+        self.results.clear()
         for searcher in searchers:
             searcher.close()
         # A fresh thread-local, so no thread reuses a closed searcher.
         self._local = threading.local()
+
+
+class ResultCache:
+    """A small thread-safe LRU of finished results, keyed by (generation, request).
+
+    A generation never changes once published, so entries need no expiry: a rebuild
+    makes a new generation name and old keys simply stop being asked for.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def _damaged(name: str, error: BaseException) -> str:

@@ -6,7 +6,7 @@ import copy
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from whoosh import query as wq
@@ -127,6 +127,20 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     """Run one search; raises InvalidRequestError or reader.IndexUnavailableError."""
     request.validate()
     started = time.perf_counter()
+    # Same generation and same request give the same page (the request is frozen, so
+    # hashable; q is kept as typed because a did-you-mean echoes its spacing).
+    key = (live.generation().name, request)
+    cached = live.results.get(key)
+    if cached is not None:
+        took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return replace(cached, request=request, took_ms=took_ms)
+    page = _search(live, request, started)
+    if page.generation == key[0]:
+        live.results.put(key, page)
+    return page
+
+
+def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
         browsing = not request.q.strip()
@@ -139,6 +153,10 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
             parsed = _cap_expansions(parsed, searcher, notices)
             if not words_of(request.q) and not notices:
                 notices.append("Your query has no words to search for.")
+            elif parsed.query is wq.NullQuery and not notices:
+                notices.append(
+                    "Your query has only very common words (such as 'the'), which are not searched."
+                )
         results = _run(searcher, gen, parsed.query, request, browsing)
         if (
             not browsing
@@ -345,6 +363,8 @@ def _suggest(searcher, text: str) -> str | None:
         if len(key) < 3 or key.isdigit() or word in OPERATORS or word in replacements:
             continue
         if ("spell_body", key) in reader or ("spell_title", key) in reader:
+            continue
+        if not list(_ANALYZER(key)):  # a stop word ("the") is never indexed, not misspelt
             continue
         options = corrector.suggest(key, limit=1, maxdist=2, prefix=1)
         if options and options[0] != key:
