@@ -63,5 +63,15 @@ def text_analyzer() -> Analyzer:
 
 
 def name_analyzer() -> Analyzer:
-    """Names (authors, outlets): folded but not stemmed, so 'Ripley' stays 'ripley'."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    """Names (authors, outlets): folded but not stemmed, so 'Ripley' stays 'ripley'.
+
+    Stop words go here too: a plain query searches these fields alongside the text
+    fields, and a kept "the" had to appear in a byline or outlet name, so "the war in
+    Ukraine" found no article with all its words. Initials (minsize=1) stay.
+    """
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(minsize=1)
+    )

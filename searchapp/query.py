@@ -26,6 +26,7 @@ MIN_WILDCARD_PREFIX = 2  # a leading or nearly leading * would scan the whole vo
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):")
 _FUZZY = re.compile(r"~(\d+)")
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 _WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
 
 
@@ -178,7 +179,9 @@ def plain_words_query(text: str, schema: Schema, match: str) -> query.Query:
 
 def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQuery:
     """Parse a user's query; never raises for bad syntax (bounds are checked separately)."""
-    folded = fold_typography(text).strip()
+    # "Who is Lavrov?": a question mark ending a word is punctuation, not a wildcard
+    # that demands one more letter (wom?n inside a word is still a wildcard).
+    folded = _QUESTION_MARK.sub("", fold_typography(text)).strip()
     problem = _syntax_problem(folded)
     if problem:
         return ParsedQuery(

@@ -71,6 +71,10 @@ FORMS = [
     ("harv*", {"harvest"}),  # prefix
     ("Genava~", {"summit"}),  # fuzzy: one letter wrong
     ("barly~1", {"harvest"}),
+    ("wh?at", {"harvest"}),  # ? inside a word is a wildcard
+    ("wheat?", {"harvest"}),  # ? ending a word is a question mark
+    ("which farmers grew wheat?", {"harvest"}),
+    ("the grain of the Black Sea", {"grain"}),  # stop words are not required anywhere
 ]
 
 

@@ -149,6 +149,18 @@ def test_any_word_fallback_with_notice(tmp_path, open_live):
     assert page.notice and "any of them" in page.notice
 
 
+def test_stop_words_do_not_force_the_any_word_fallback(tmp_path, open_live):
+    live, _ = build(tmp_path, open_live, MATCHING)
+    page = search(live, SearchRequest(q="the ferry and the storm"))
+    assert ids(page) == ["both"] and page.notice is None and page.suggestion is None
+
+
+def test_only_stop_words_says_so(tmp_path, open_live):
+    live, _ = build(tmp_path, open_live, MATCHING)
+    page = search(live, SearchRequest(q="the of"))
+    assert page.total == 0 and "common words" in page.notice and page.suggestion is None
+
+
 def test_no_fallback_when_nothing_matches_at_all(tmp_path, open_live):
     live, _ = build(tmp_path, open_live, MATCHING)
     page = search(live, SearchRequest(q="volcano glacier"))
@@ -338,6 +350,11 @@ def test_did_you_mean_is_offered_not_applied(shipped):
     assert page.total == 0 and page.hits == ()
     assert page.suggestion and "lavrov" in page.suggestion.lower()
     assert search(shipped, SearchRequest(q=page.suggestion)).total == 5
+
+
+def test_stop_words_are_not_corrected(shipped):
+    page = search(shipped, SearchRequest(q="the Lavorv"))
+    assert page.suggestion == "the lavrov"
 
 
 def test_no_suggestion_when_the_words_are_known(shipped):
