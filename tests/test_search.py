@@ -45,9 +45,8 @@ def ids(page) -> list[str]:
 
 
 def marked(page) -> list[str]:
-    return [
-        m for hit in page.hits for s in hit.snippets for m in re.findall(r"<mark[^>]*>(.*?)</mark>", s)
-    ]
+    snippets = [s for hit in page.hits for s in hit.snippets]
+    return [m for s in snippets for m in re.findall(r"<mark[^>]*>(.*?)</mark>", s)]
 
 
 # --- typography -----------------------------------------------------------------------
