@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 import time
 from collections import Counter
@@ -11,8 +10,7 @@ from datetime import date, datetime, timedelta
 
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.fields import KEYWORD, Schema
-from whoosh.filedb.filestore import RamStorage
+from whoosh.support.levenshtein import distance
 
 from .analysis import fold_typography, text_analyzer
 from .model import Article
@@ -404,24 +402,31 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
 
     Words under NOT are left out (they are what the reader asked not to see), and
     prefix*, wild?card and fuzzy~ terms are expanded against the body's own words:
-    iter_all_terms() gave "lavr" for Lavr*, which marked nothing.
+    iter_all_terms() gave "lavr" for Lavr*, which marked nothing. (Not through a
+    throwaway RamStorage index: its writer uses a fixed /tmp/MAIN.tmp folder that
+    concurrent requests delete under each other.)
     """
     words = {token.text for token in _ANALYZER(body, mode="query", removestops=False)}
-    ix = RamStorage().create_index(Schema(word=KEYWORD(lowercase=False)))
-    with ix.writer() as writer:
-        writer.add_document(word=" ".join(words))
     terms: set[str] = set()
-    with ix.reader() as reader:
-        for node in _wanted_leaves(q):
-            if isinstance(node, wq.MultiTerm) and node.field() in TEXT_FIELDS:
-                local = copy.copy(node)
-                local.fieldname = "word"
-                terms.update(
-                    t.decode() if isinstance(t, bytes) else t for t in local._btexts(reader)
-                )
-            else:  # a word, or the words of a phrase
-                terms.update(text for name, text in node.iter_all_terms() if name in TEXT_FIELDS)
+    for node in _wanted_leaves(q):
+        if isinstance(node, wq.MultiTerm):
+            if node.field() in TEXT_FIELDS:
+                terms.update(w for w in words if _expands_to(node, w))
+        else:  # a word, or the words of a phrase
+            terms.update(text for name, text in node.iter_all_terms() if name in TEXT_FIELDS)
     return terms
+
+
+def _expands_to(node: wq.MultiTerm, word: str) -> bool:
+    """Whether a prefix, wildcard, regex or fuzzy term would match this indexed word."""
+    if isinstance(node, wq.FuzzyTerm):
+        prefix = node.text[: node.prefixlength]
+        return word.startswith(prefix) and distance(word, node.text, node.maxdist) <= node.maxdist
+    if isinstance(node, wq.Prefix):
+        return word.startswith(node.text)
+    if isinstance(node, wq.PatternQuery):
+        return re.match(node._get_pattern(), word) is not None
+    return False
 
 
 def _wanted_leaves(q: wq.Query):
