@@ -112,13 +112,17 @@ def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
     """id -> content hash of the live index, or None when there is no index to update."""
     try:
         live = store.current_generation(index_dir)
-        ix = whoosh_index.open_dir(str(index_dir / live))
-    except (store.NoIndexError, whoosh_index.EmptyIndexError):
+    except store.NoIndexError:
         return None
     if store.read_build_info(index_dir, live).get("schema") != SCHEMA_VERSION:
         return None  # built with another schema: rebuild everything
-    with ix.reader() as reader:
-        return {fields["id"]: fields["content_hash"] for _, fields in reader.iter_docs()}
+    try:
+        store.check_files(index_dir, live)
+        ix = whoosh_index.open_dir(str(index_dir / live))
+        with ix.reader() as reader:
+            return {fields["id"]: fields["content_hash"] for _, fields in reader.iter_docs()}
+    except Exception:  # empty, or damaged (many types): rebuild it all rather than copy it
+        return None
 
 
 def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | None) -> Iterable:
@@ -129,6 +133,18 @@ def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | N
     results = pool.map(build_article, sources, repeat(template_lines), chunksize=64)
     pool.shutdown(wait=False)  # map() has submitted everything; results still stream in
     return results
+
+
+def _writer_options(count: int, full: bool, procs: int | None) -> dict:
+    """Whoosh's own process pool for a big full build: the writer is the slow step.
+
+    Its worker processes each write their own segment (multisegment: no final merge);
+    an incremental build adds a few documents and keeps one plain writer.
+    """
+    workers = procs if procs is not None else min(2, os.cpu_count() or 1)
+    if full and workers > 1 and count >= PARALLEL_THRESHOLD:
+        return {"procs": workers, "multisegment": True, "limitmb": 128}
+    return {"limitmb": 256}
 
 
 def _write(build_dir, sources, previous, skipped, progress, procs) -> dict[str, int]:
@@ -144,7 +160,7 @@ def _write(build_dir, sources, previous, skipped, progress, procs) -> dict[str, 
     template_lines = find_template_lines(s.text for s in sources if s.kind == "text")
     added = removed_blocks = 0
     # Separate segment files are opened lazily; a compound file is copied into memory.
-    writer = ix.writer(limitmb=256, compound=False)
+    writer = ix.writer(compound=False, **_writer_options(len(todo), previous is None, procs))
     try:
         for doc_id in stale:
             writer.delete_by_term("id", doc_id)
