@@ -4,12 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "Installing Chromium for the browser tests (Debian packages)..." >&2
+# Debian's Chromium drives the browser tests (Playwright's own browser download cannot work
+# here); DejaVu gives its screenshots readable text on a machine with no fonts yet.
+BROWSER_PACKAGES=(chromium fonts-dejavu-core)
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
+    echo "Installing ${BROWSER_PACKAGES[*]} for the browser tests (Debian packages)..." >&2
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        "${BROWSER_PACKAGES[@]}" >/dev/null
 fi
 
 python3 -m venv .venv
