@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from whoosh.analysis import STOP_WORDS as STOP_WORDS_DEFAULT
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -46,6 +47,11 @@ _TYPOGRAPHY = str.maketrans(
 WORD_PATTERN = re.compile(r"\w+", re.UNICODE)
 
 
+# Whoosh's stop list, less the words that news readers search for as names: "US", "IT",
+# "May" (the month, the surname), "Will" and "Can".
+STOP_WORDS = frozenset(STOP_WORDS_DEFAULT - {"us", "it", "may", "will", "can"})
+
+
 def fold_typography(text: str) -> str:
     """Map curly quotes, dashes and invisible characters to their plain forms."""
     return text.translate(_TYPOGRAPHY)
@@ -57,7 +63,7 @@ def text_analyzer() -> Analyzer:
         RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter()
+        | StopFilter(stoplist=STOP_WORDS)
         | StemFilter(cachesize=50000)
     )
 
@@ -73,5 +79,5 @@ def name_analyzer() -> Analyzer:
         RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter(minsize=1)
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
     )

@@ -12,7 +12,7 @@ from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Query-time field weights: a title match outranks a lead match, which outranks
 # a heading match, which outranks a body match. See README "How ranking works".

@@ -391,3 +391,17 @@ def test_lavrov_is_in_every_article(shipped):
     page = search(shipped, SearchRequest(q="Lavrov", per_page=100))
     assert page.total == 5 and len(set(ids(page))) == 5
     assert all("<mark>" in hit.snippets[0] for hit in page.hits)
+
+
+def test_words_that_are_names_are_not_stop_words(tmp_path, open_live):
+    # "US" folds to "us", a stop word in Whoosh's list; a news search must still find it.
+    corpus = make_corpus(
+        tmp_path,
+        {
+            "us": "Sanctions news\n\nThe US imposed new sanctions on Moscow this week.",
+            "eu": "Sanctions news\n\nThe EU imposed new sanctions on Moscow this week.",
+        },
+    )
+    rebuild_index(corpus, tmp_path / "index")
+    page = search(open_live(tmp_path / "index"), SearchRequest(q="US sanctions"))
+    assert [hit.id for hit in page.hits] == ["us"]
