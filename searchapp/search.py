@@ -383,18 +383,49 @@ def get_article(live: LiveIndex, article_id: str) -> Article:
     return from_stored(fields)
 
 
-def highlight_article(article: Article, q: str) -> tuple[str, int]:
-    """The article body as HTML with every query word marked, and the number of marks."""
+@dataclass(frozen=True)
+class BodyBlock:
+    """One paragraph or subheading of an article, as HTML with the query's words marked."""
+
+    kind: str  # "heading" or "paragraph"
+    html: str
+
+
+def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], int]:
+    """The article body in blocks with every query word marked, and the number of marks.
+
+    Marks are numbered hit-1, hit-2, ... across the whole article, so a page can link to them.
+    """
     terms: set = set()
     if q.strip():
         try:
             check_bounds(q)
+            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.body)
         except ValueError:
-            return mark(article.body, []), 0
-        parsed = parse_user_query(q, _SCHEMA)
-        terms = _highlight_terms(parsed.query, article.body)
+            terms = set()
     spans = match_spans(article.body, terms)
-    return mark(article.body, spans, numbered=True), len(spans)
+    headings = set(article.headings)
+    blocks: list[BodyBlock] = []
+    marked = 0
+    for start, end in _paragraph_spans(article.body):
+        inside = [span for span in spans if start <= span[0] and span[1] <= end]
+        html = mark(article.body, inside, start, end, numbered=True, first_number=marked + 1)
+        kind = "heading" if article.body[start:end] in headings else "paragraph"
+        blocks.append(BodyBlock(kind, html))
+        marked += len(inside)
+    return tuple(blocks), marked
+
+
+def _paragraph_spans(text: str) -> list[Span]:
+    """(start, end) of each paragraph: the body separates them by a blank line."""
+    spans, start = [], 0
+    for match in re.finditer(r"\n\s*\n", text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
 
 
 def _highlight_terms(q: wq.Query, body: str) -> set[str]:

@@ -39,16 +39,22 @@ def sentence_spans(text: str) -> list[Span]:
 
 
 def mark(
-    text: str, hits: Iterable[Span], start: int = 0, end: int | None = None, numbered: bool = False
+    text: str,
+    hits: Iterable[Span],
+    start: int = 0,
+    end: int | None = None,
+    numbered: bool = False,
+    first_number: int = 1,
 ) -> str:
     """Escape text[start:end] and wrap each hit inside it in <mark>.
 
-    `numbered` gives the marks ids hit-1, hit-2, ... so a page can link to them.
+    `numbered` gives the marks ids hit-N, counting from `first_number`, so a page can link
+    to them.
     """
     end = len(text) if end is None else end
     out: list[str] = []
     cursor = start
-    number = 0
+    number = first_number - 1
     for hit_start, hit_end in sorted(hits):
         if hit_start < cursor or hit_end > end:
             continue

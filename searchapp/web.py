@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import replace
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request
 
@@ -60,16 +61,30 @@ def article(article_id: str):
         found = core.get_article(live, article_id)
     except core.ArticleNotFoundError:
         abort(404)
+    if found.url and not _linkable(found.url):
+        found = replace(found, url=None)
     q = request.args.get("q", "")
-    body_html, marks = core.highlight_article(found, q)
+    blocks, marks = core.highlight_article(found, q)
     return render_template(
         "article.html",
         article=found,
-        body_html=body_html,
+        blocks=blocks,
         marks=marks,
         q=q,
         related=core.related(live, article_id),
     )
+
+
+def _linkable(url: str) -> bool:
+    """True for http(s) URLs only.
+
+    The article page links "Original page" to the URL a sidecar or page gave; a
+    "javascript:..." or "data:..." URL must not become a clickable link.
+    """
+    try:
+        return urlsplit(url.strip()).scheme.lower() in ("http", "https")
+    except ValueError:  # e.g. "http://[::1" (a broken IPv6 host)
+        return False
 
 
 @pages.app_errorhandler(IndexUnavailableError)

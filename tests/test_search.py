@@ -98,7 +98,8 @@ def test_highlights_show_the_words_as_printed_not_their_stems(tmp_path, open_liv
 
 def test_highlight_article_marks_surface_forms(shipped):
     article = get_article(shipped, CNN)
-    html, count = highlight_article(article, "supporting Lavrov")
+    blocks, count = highlight_article(article, "supporting Lavrov")
+    html = "".join(block.html for block in blocks)
     words = re.findall(r"<mark[^>]*>(.*?)</mark>", html)
     assert count == len(words) > 0
     assert {"supports", "Lavrov"} <= set(words)
@@ -117,7 +118,8 @@ def test_highlight_article_marks_surface_forms(shipped):
     ],
 )
 def test_highlight_article_marks_what_was_asked_for(shipped, q, wanted, unwanted):
-    html, count = highlight_article(get_article(shipped, CNN), q)
+    blocks, count = highlight_article(get_article(shipped, CNN), q)
+    html = "".join(block.html for block in blocks)
     words = set(re.findall(r"<mark[^>]*>(.*?)</mark>", html))
     assert wanted <= words and not (unwanted & words)
     assert (count > 0) == bool(wanted)
@@ -405,3 +407,11 @@ def test_words_that_are_names_are_not_stop_words(tmp_path, open_live):
     rebuild_index(corpus, tmp_path / "index")
     page = search(open_live(tmp_path / "index"), SearchRequest(q="US sanctions"))
     assert [hit.id for hit in page.hits] == ["us"]
+
+
+def test_highlight_article_keeps_paragraphs_and_headings_and_numbers_marks(shipped):
+    blocks, count = highlight_article(get_article(shipped, CNN), "Lavrov")
+    assert [b.html for b in blocks if b.kind == "heading"] == ["Integrated into Russia\u2019s war"]
+    assert len(blocks) > 20 and all("\n\n" not in b.html for b in blocks)
+    ids = re.findall(r'<mark id="hit-(\d+)">', "".join(b.html for b in blocks))
+    assert [int(i) for i in ids] == list(range(1, count + 1))
