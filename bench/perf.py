@@ -78,8 +78,12 @@ def make_queries(n: int, seed: int = QUERY_SEED, sample: int = 1000) -> list[str
     kinds = ["common", "rare", "two", "phrase"]
     queries: list[str] = []
     seen: set[str] = set()
-    while len(queries) < n:
-        kind = kinds[len(queries) % 4]
+    for attempt in range(1000 * n):
+        if len(queries) >= n:
+            break
+        # By attempt, not by count: a kind whose pool is used up (300 common words) must
+        # not stall the others.
+        kind = kinds[attempt % 4]
         words = rng.choice(docs)
         if kind == "common":
             q = rng.choice(common)
