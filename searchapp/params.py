@@ -14,7 +14,8 @@ def _integer(args: Mapping[str, str], name: str, default: int) -> int:
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or len(raw) > 9:
+    # isascii(): str.isdigit() also accepts "²" and "٣", which int() rejects or reads oddly.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InvalidRequestError(name, f"{name} must be a whole number, not {raw[:20]!r}")
     return int(raw)
 
@@ -26,14 +27,26 @@ def _text(args: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _year(args: Mapping[str, str]) -> str | None:
+    value = _text(args, "year")
+    # Only ASCII digits: "٢٠٢٥" passes str.isdigit() but no indexed year is spelt that way.
+    if value is not None and not value.isascii():
+        raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
+    return value
+
+
 def _date(args: Mapping[str, str], name: str) -> date | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise InvalidRequestError(name, f"{name} must be a date like 2025-07-12") from None
+    # The search adds a day to `to` for an inclusive range; 9999-12-31 would overflow (a 500).
+    if value >= date.max:
+        raise InvalidRequestError(name, f"{name} must be a date before {date.max.isoformat()}")
+    return value
 
 
 def search_request(args: Mapping[str, str]) -> SearchRequest:
@@ -46,7 +59,7 @@ def search_request(args: Mapping[str, str]) -> SearchRequest:
         match=args.get("match", "").strip() or "all",
         outlet=_text(args, "outlet"),
         author=_text(args, "author"),
-        year=_text(args, "year"),
+        year=_year(args),
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
     )

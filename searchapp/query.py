@@ -20,6 +20,9 @@ from .schema import FIELD_BOOSTS, SEARCH_FIELDS, USER_FIELD_ALIASES
 
 MAX_QUERY_CHARS = 10_000
 MAX_QUERY_WORDS = 1_000
+# No real word is this long; a 4,000-letter "word" took seconds in the stemmer and the
+# spelling corrector's Levenshtein automaton (both superlinear in the word's length).
+MAX_WORD_CHARS = 100
 MAX_FUZZY_DISTANCE = 2
 MIN_WILDCARD_PREFIX = 2  # a leading or nearly leading * would scan the whole vocabulary
 
@@ -74,6 +77,11 @@ def check_bounds(text: str) -> None:
     words = len(WORD_PATTERN.findall(text))
     if words > MAX_QUERY_WORDS:
         raise QueryTooLongError(f"query has {words} words; the limit is {MAX_QUERY_WORDS}")
+    longest = max(WORD_PATTERN.findall(text), key=len, default="")
+    if len(longest) > MAX_WORD_CHARS:
+        raise QueryTooLongError(
+            f"query has a word of {len(longest)} characters; the limit is {MAX_WORD_CHARS}"
+        )
 
 
 def words_of(text: str) -> list[str]:

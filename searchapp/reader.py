@@ -7,7 +7,9 @@ whoosh-reloaded `Searcher.refresh()` can return deleted and duplicated documents
 
 from __future__ import annotations
 
+import os
 import threading
+import traceback
 from array import array
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
@@ -99,8 +101,12 @@ class LiveIndex:
                 self._open = [s for s in self._open if s is not old] + [local.searcher]
         try:
             yield gen, local.searcher
-        except (OSError, EOFError) as error:
-            raise IndexUnavailableError(_damaged(gen.name, error)) from error
+        except Exception as error:
+            # A damaged segment fails inside Whoosh with many types (TypeError from a
+            # truncated length column, a bare Exception for a bad block): a 503, not a 500.
+            if isinstance(error, (OSError, EOFError)) or _raised_in_whoosh(error):
+                raise IndexUnavailableError(_damaged(gen.name, error)) from error
+            raise
 
     def close(self) -> None:
         """Close every searcher this LiveIndex opened (at shutdown, or in tests).
@@ -148,6 +154,11 @@ class ResultCache:
             self._items.clear()
 
 
+def _raised_in_whoosh(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and f"{os.sep}whoosh{os.sep}" in frames[-1].filename
+
+
 def _damaged(name: str, error: BaseException) -> str:
     return (
         f"The search index ({name}) is damaged ({type(error).__name__}: {error}); {REBUILD_HINT}."
@@ -163,6 +174,7 @@ def _open_searcher(gen: Generation) -> Searcher:
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
     try:
+        store.check_files(index_dir, name)  # a truncated file: 503 now, not a 500 later
         ix = whoosh_index.open_dir(str(index_dir / name))
         with ix.reader() as reader:
             facets, stats = _read_facets(reader)

@@ -5,8 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import message as gunicorn_message
 
 from . import create_app
+
+
+# A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
+# (3 bytes of UTF-8, 3 characters each); gunicorn caps limit_request_line at its own
+# MAX_REQUEST_LINE (8190), which refused 4,000-character non-Latin queries with a bare 400.
+# 0 would lift the cap entirely (unbounded memory per connection), so raise the cap instead.
+REQUEST_LINE_BYTES = 128 * 1024
+if getattr(gunicorn_message, "MAX_REQUEST_LINE", REQUEST_LINE_BYTES) < REQUEST_LINE_BYTES:
+    gunicorn_message.MAX_REQUEST_LINE = REQUEST_LINE_BYTES
 
 
 class _Server(BaseApplication):
@@ -43,7 +53,7 @@ def serve(
         # Recycle workers now and then so a slow leak can never grow without bound.
         "max_requests": 20000,
         "max_requests_jitter": 2000,
-        "limit_request_line": 8190,
+        "limit_request_line": REQUEST_LINE_BYTES,
         "limit_request_fields": 50,
         "accesslog": None,
         "errorlog": "-",

@@ -24,10 +24,15 @@ LOCK = ".rebuild.lock"
 BUILD_PREFIX = ".building-"
 GEN_PREFIX = "gen-"
 BUILD_INFO = "build.json"
+MANIFEST = "files"  # key in build.json: {file name: size in bytes}
 
 
 class NoIndexError(Exception):
     """No index has been published in this folder yet."""
+
+
+class DamagedIndexError(Exception):
+    """A generation's files are not the ones its build wrote (truncated or missing)."""
 
 
 class RebuildInProgressError(Exception):
@@ -88,6 +93,9 @@ def remove_abandoned_builds(index_dir: Path) -> None:
 
 def publish(index_dir: Path, build_dir: Path, info: dict) -> str:
     """Make a finished build live by an atomic rename of the pointer; return its name."""
+    # The size of every file as built, so a reader can tell a truncated segment (disk full,
+    # a half-finished copy) at open time, rather than fail on some query later.
+    info = {**info, MANIFEST: _file_sizes(build_dir)}
     (build_dir / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     # One clock reading, in UTC: names must sort in build order for prune_generations(),
     # and two readings (or local time going back an hour) could sort a newer build first.
@@ -104,6 +112,27 @@ def publish(index_dir: Path, build_dir: Path, info: dict) -> str:
     os.replace(tmp, index_dir / POINTER)
     _fsync_dir(index_dir)
     return name
+
+
+def check_files(index_dir: Path, name: str) -> None:
+    """Raise DamagedIndexError when a generation's files differ in size from its manifest."""
+    expected = read_build_info(index_dir, name).get(MANIFEST)
+    if not isinstance(expected, dict):
+        return  # built before manifests were written: nothing to compare with
+    actual = _file_sizes(index_dir / name)
+    for file, size in expected.items():
+        if actual.get(file) != size:
+            found = "missing" if file not in actual else f"{actual[file]} bytes"
+            raise DamagedIndexError(f"index file {file} is {found}, expected {size} bytes")
+
+
+def _file_sizes(folder: Path) -> dict[str, int]:
+    # Whoosh's write lock file comes and goes; it holds no data.
+    return {
+        p.name: p.stat().st_size
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != BUILD_INFO and not p.name.endswith("WRITELOCK")
+    }
 
 
 def prune_generations(index_dir: Path, keep: int = 2) -> None:
