@@ -11,6 +11,7 @@ from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
 from .reader import IndexUnavailableError, LiveIndex
+from .suggest import MAX_SUGGEST_CHARS, complete
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -73,6 +74,14 @@ def article(article_id: str):
 def related(article_id: str):
     hits = core.related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
+
+
+@api.get("/suggest")
+def suggest():
+    text = request.args.get("q", "")
+    if len(text) > MAX_SUGGEST_CHARS:
+        raise core.InvalidRequestError("q", f"q is longer than {MAX_SUGGEST_CHARS} characters")
+    return jsonify({"query": text, "suggestions": list(complete(live_index(), text))})
 
 
 @api.get("/openapi.json")

@@ -161,6 +161,26 @@ OPENAPI = {
                 },
             }
         },
+        "/api/suggest": {
+            "get": {
+                "summary": "Search-as-you-type: complete the last word from the index vocabulary",
+                "parameters": [
+                    _param(
+                        "q",
+                        "What has been typed so far (at most 200 characters).",
+                        {"type": "string", "maxLength": 200},
+                    )
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Completed queries, most common word first",
+                        "content": {"application/json": {"schema": _ref("Suggestions")}},
+                    },
+                    "400": _problem_response("q is too long"),
+                    "503": _problem_response("No index"),
+                },
+            }
+        },
         "/healthz": {
             "get": {
                 "summary": "Liveness and index status for probes",
@@ -254,6 +274,14 @@ OPENAPI = {
                 "properties": {
                     "id": {"type": "string"},
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                },
+            },
+            "Suggestions": {
+                "type": "object",
+                "required": ["query", "suggestions"],
+                "properties": {
+                    "query": {"type": "string"},
+                    "suggestions": {"type": "array", "maxItems": 8, "items": {"type": "string"}},
                 },
             },
             "Health": {

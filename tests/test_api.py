@@ -209,3 +209,18 @@ def test_security_headers_on_every_response(client):
         assert "unsafe-inline" not in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"]
+
+
+def test_suggest_completes_the_last_word(client, openapi):
+    body = client.get("/api/suggest?q=north ko").get_json()
+    check_schema(openapi, "Suggestions", body)
+    assert body["suggestions"][0] == "north korea"
+    assert all(s.startswith("north ko") for s in body["suggestions"])
+    assert client.get("/api/suggest?q=Lav").get_json()["suggestions"][0] == "lavrov"
+    assert client.get("/api/suggest?q=x").get_json()["suggestions"] == []
+
+
+def test_suggest_bounds_its_input(client):
+    response = client.get("/api/suggest", query_string={"q": "a" * 201})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"

@@ -1,7 +1,8 @@
-// Optional keyboard shortcuts; every page works without this file.
+// Optional enhancements; every page works without this file.
 //   /      focus the search box
 //   j / k  next / previous result on a results page
 //   n / p  next / previous highlighted match in an article
+//   typing in a search box offers completions of the last word (a <datalist>)
 (function () {
   "use strict";
 
@@ -76,4 +77,36 @@
   } else {
     landOnMatch();
   }
+
+  // Search-as-you-type: ask /api/suggest for completions of the last word, at most one
+  // request in flight per pause in typing. Without JavaScript the box is a plain input.
+  function offerCompletions(box) {
+    var list = document.createElement("datalist");
+    list.id = box.id + "-completions";
+    box.parentNode.appendChild(list);
+    box.setAttribute("list", list.id);
+    var timer = null;
+    var asked = "";
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = box.value;
+        if (text === asked || text.length > 200 || !/\w{2,}$/.test(text)) return;
+        asked = text;
+        fetch("/api/suggest?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+          .then(function (body) {
+            if (box.value !== text) return; // the reader typed on meanwhile
+            list.textContent = "";
+            body.suggestions.forEach(function (suggestion) {
+              var option = document.createElement("option");
+              option.value = suggestion;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* completions are optional: say nothing */ });
+      }, 150);
+    });
+  }
+  document.querySelectorAll("[data-search-box]").forEach(offerCompletions);
 })();

@@ -57,7 +57,7 @@ def summary_total(page) -> int:
 def test_type_a_query_and_press_enter(any_page):
     page = any_page
     page.goto("/")
-    box = page.get_by_role("searchbox", name="Search articles")
+    box = page.get_by_label("Search articles")
     box.fill("Lavrov")
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=Lavrov$"))
@@ -186,7 +186,7 @@ def test_not_found_page(any_page, path):
     assert page.locator("h1").inner_text() == "Not Found"
     page.get_by_role("link", name="Search the archive").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("searchbox").is_visible()
+    assert page.get_by_label("Search articles").is_visible()
 
 
 def test_article_opens_on_its_first_hit(page):
@@ -270,3 +270,23 @@ def _in_viewport(page, selector: str) -> bool:
         "el => { const r = el.getBoundingClientRect();"
         " return r.top >= -1 && r.bottom <= window.innerHeight + 1; }"
     )
+
+
+def test_search_as_you_type_offers_completions(page):
+    page.goto("/")
+    box = page.get_by_label("Search articles")
+    box.fill("north ko")  # fires one input event, as the last keystroke of typing would
+    options = page.locator("datalist option")
+    options.first.wait_for(state="attached", timeout=5000)
+    values = options.evaluate_all("els => els.map(o => o.value)")
+    assert values[0] == "north korea"
+    assert all(value.startswith("north ko") for value in values)
+
+
+def test_without_javascript_the_box_has_no_completion_list(nojs_page):
+    nojs_page.goto("/")
+    box = nojs_page.get_by_label("Search articles")
+    assert box.get_attribute("list") is None
+    box.fill("north korea")
+    box.press("Enter")
+    nojs_page.wait_for_url(re.compile(r"/search\?q=north\+korea"))
