@@ -156,7 +156,8 @@ def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(tmp_path):
     write_articles(corpus, list(range(5)), "vmarkold")
     rebuild_index(corpus, index)
     before = _generation(index)
-    write_articles(corpus, list(range(400)), "vmarknew", seed=1)  # a few seconds of building
+    # Enough articles that the build takes several seconds even on a fast, idle machine.
+    write_articles(corpus, list(range(2000)), "vmarknew", seed=1)
     process = subprocess.Popen(
         [SEARCHAPP, "rebuild-index", "--corpus", str(corpus), "--index", str(index)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -166,7 +167,7 @@ def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(tmp_path):
         while not list(index.glob(".building-*")) and time.monotonic() < deadline:
             assert process.poll() is None, "the rebuild finished before it could be killed"
             time.sleep(0.05)
-        time.sleep(1.0)  # well into the build
+        time.sleep(0.3)  # into the build, well before it could publish
         assert process.poll() is None, "the rebuild finished before it could be killed"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
