@@ -28,6 +28,7 @@ MIN_WILDCARD_PREFIX = 2  # a leading or nearly leading * would scan the whole vo
 
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):")
+_EXCLUDE = re.compile(r"(?<![^\s(])-(?=[\w\"])")
 _FUZZY = re.compile(r"~(\d+)")
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 _WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
@@ -203,6 +204,10 @@ def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQue
     notes += wildcard_notes
     try:
         parsed = make_parser(schema, match).parse(fixed)
+        if parsed is query.NullQuery and _EXCLUDE.search(fixed):
+            # "-word" needs something to subtract from; with no other (non-stop) word it
+            # means "everything but", which is what NOT says.
+            parsed = make_parser(schema, match).parse(_EXCLUDE.sub("NOT ", fixed))
     except Exception:  # Whoosh's parser has many failure modes; all mean "bad syntax"
         return ParsedQuery(
             plain_words_query(folded, schema, match),

@@ -415,3 +415,12 @@ def test_highlight_article_keeps_paragraphs_and_headings_and_numbers_marks(shipp
     assert len(blocks) > 20 and all("\n\n" not in b.html for b in blocks)
     ids = re.findall(r'<mark id="hit-(\d+)">', "".join(b.html for b in blocks))
     assert [int(i) for i in ids] == list(range(1, count + 1))
+
+
+@pytest.mark.parametrize("q", ["-Ripley", "NOT Ripley", 'the -"Will Ripley"'])
+def test_exclusion_alone_means_everything_but(shipped, q):
+    # All five articles mention Lavrov; only the CNN one is by Will Ripley.
+    page = search(shipped, SearchRequest(q=q))
+    assert page.total == 4
+    assert CNN not in ids(page)
+    assert page.notice is None
