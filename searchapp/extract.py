@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from .clean import CleanResult, clean_article, derive_title
 from .htmlpage import extract_html
@@ -66,6 +67,17 @@ def validate_sidecar(data: object) -> dict:
     return clean
 
 
+def web_url(value: str | None) -> str | None:
+    """The URL when it is http(s); a "javascript:" or "data:" URL must never become a link."""
+    if not value:
+        return None
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:  # e.g. "http://[::1" (a broken IPv6 host)
+        return None
+    return value.strip() if scheme in ("http", "https") else None
+
+
 def build_article(
     source: Source, template_lines: frozenset[str] = frozenset()
 ) -> Article | SkippedFile:
@@ -95,7 +107,7 @@ def build_article(
         authors=tuple(meta.get("authors") or (page and page.authors) or cleaned.authors),
         outlet=meta.get("outlet") or (page and page.outlet) or cleaned.outlet,
         published=meta.get("published") or (page and page.published) or None,
-        url=meta.get("url") or (page and page.url) or None,
+        url=web_url(meta.get("url") or (page and page.url) or None),
         source_path=source.path,
         content_hash=source.raw_hash,
         removed=cleaned.removed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.extract import Source, build_article, content_hash, validate_sidecar
+from searchapp.extract import Source, build_article, content_hash, validate_sidecar, web_url
 from searchapp.model import Article, SkippedFile
 
 BODY = (
@@ -74,3 +74,19 @@ def test_content_hash_depends_on_every_part():
     assert content_hash(b"a", b"") != content_hash(b"a", b"{}")
     assert content_hash(b"ab", b"") != content_hash(b"a", b"b")  # parts are length-prefixed
     assert content_hash(b"a") == content_hash(b"a")
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("https://example.com/a", "https://example.com/a"),
+        (" http://example.com/b ", "http://example.com/b"),
+        ("javascript:alert(1)", None),  # would run script when clicked
+        ("data:text/html,<script>x</script>", None),
+        ("ftp://example.com/c", None),
+        ("http://[::1", None),  # unparseable
+        ("", None),
+    ],
+)
+def test_only_web_urls_are_kept(raw, kept):
+    assert web_url(raw) == kept
