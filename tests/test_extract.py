@@ -47,14 +47,19 @@ def source(text: str = BODY, **sidecar) -> Source:
 
 def test_sidecar_metadata_wins():
     article = build_article(
-        source(title="From sidecar", outlet="Coast Times", authors=("Ann Lee",), url="u")
+        source(
+            title="From sidecar",
+            outlet="Coast Times",
+            authors=("Ann Lee",),
+            url="https://example.com/u",
+        )
     )
     assert isinstance(article, Article)
     assert (article.title, article.outlet, article.authors, article.url) == (
         "From sidecar",
         "Coast Times",
         ("Ann Lee",),
-        "u",
+        "https://example.com/u",
     )
     assert not article.title_derived
     assert "breakwater" in article.body and article.content_hash == "h"
