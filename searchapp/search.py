@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 import time
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -155,10 +157,10 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
                 notices.append(
                     "Your query has only very common words (such as 'the'), which are not searched."
                 )
-        results = _run(searcher, gen, parsed.query, request, browsing)
+        matches = _run(searcher, gen, parsed.query, request, browsing)
         if (
             not browsing
-            and results.is_empty()
+            and not matches.total
             and request.match == "all"
             and len(words_of(request.q)) > 1
             # A quoted phrase or an explicit operator means what it says: relaxing
@@ -166,21 +168,19 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
             and (parsed.plain_words or not has_syntax(request.q))
         ):
             relaxed = plain_words_query(request.q, searcher.schema, "any")
-            results = _run(searcher, gen, relaxed, request, browsing)
-            if not results.is_empty():
+            matches = _run(searcher, gen, relaxed, request, browsing)
+            if matches.total:
                 notices.append(
                     "No article has all of your words; showing articles with any of them."
                 )
-        total = len(results)
-        start = (request.page - 1) * request.per_page
-        by_score = request.sort == "relevance" and not browsing
+        total = matches.total
         hits = tuple(
-            _to_hit(hit, browsing, score=-hit.score[0] if by_score else None)
-            for hit in results[start : start + request.per_page]
+            _to_hit(searcher.stored_fields(docnum), None if browsing else terms, score)
+            for score, docnum, terms in matches.page
         )
-        facets = _facet_counts(gen.facets, results.docs())
+        facets = _facet_counts(gen.facets, matches.docnums)
         # Offer a spelling only when the words as typed found nothing, or not all of them.
-        weak = results.is_empty() or bool(notices)
+        weak = not total or bool(notices)
         suggestion = _suggest(searcher, request.q) if weak and not browsing else None
     return ResultPage(
         request=request,
@@ -194,56 +194,120 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
     )
 
 
-def _run(searcher, gen, q, request: SearchRequest, browsing: bool):
-    # Ties broken by date, then id, so the same query pages the same way every time.
-    by_score = request.sort == "relevance" and not browsing
-    return searcher.search(
-        q,
-        limit=request.page * request.per_page,
-        sortedby=_RankFacet(gen.date_rank, by_score),
-        filter=_filters(request),
-        terms=not browsing,
-    )
+@dataclass(frozen=True)
+class _Matches:
+    total: int  # exact, however deep the page
+    docnums: Collection[int]  # every match, for the facet counts
+    page: list[tuple[float | None, int, set]]  # (score, docnum, matched terms) on the page
+
+
+def _run(searcher, gen, q, request: SearchRequest, browsing: bool) -> _Matches:
+    start = (request.page - 1) * request.per_page
+    stop = start + request.per_page
+    flt = _filters(request)
+    if browsing or request.sort == "date":
+        # No score to rank by: one sorted pass on the generation's date rank.
+        results = searcher.search(q, limit=stop, sortedby=_RankFacet(gen.date_rank), filter=flt)
+        docnums = [results.docnum(i) for i in range(start, min(stop, results.scored_length()))]
+        terms = {} if browsing else _matched_terms(searcher, q, docnums)
+        page = [(None, docnum, terms.get(docnum, set())) for docnum in docnums]
+        return _Matches(len(results), results.docs(), page)
+    total, docnums, best = _scored(searcher, gen.date_rank, q, flt, stop)
+    return _Matches(total, docnums, best[start:stop])
+
+
+def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
+    """(total, every matching docnum, the best `stop` as (score, docnum, terms)).
+
+    One pass over the matches, scoring each: the exact total and the facets need all of
+    them anyway. (Whoosh's top-k collector skips nothing here, since a word is an OR over
+    seven fields whose summed block maxima never fall below the cut, and an unscored pass
+    for the total would walk the matches twice: both measured slower.) The heap is keyed
+    by (score, -date rank), the page order itself, so a tie at a page's edge can't make
+    paging unstable. The matched terms, for snippets, are read off the term matchers when
+    a document enters the heap, rather than recorded for every match (terms=True).
+    """
+    weighting = searcher.weighting
+    final = weighting.final if weighting.use_final else None
+    allowed = searcher._filter_to_comb(flt) if flt is not None else None
+    context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
+    docnums: list[int] = []
+    heap: list = []  # (score, -rank, docnum, terms): the worst of the kept on top
+    for segment, offset in searcher.leaf_searchers():
+        matcher = q.matcher(segment, context)
+        term_matchers = list(matcher.term_matchers())
+        while matcher.is_active():
+            local = matcher.id()
+            docnum = offset + local
+            if allowed is None or docnum in allowed:
+                docnums.append(docnum)
+                score = matcher.score()
+                if final is not None:
+                    score = final(searcher, docnum, score)
+                key = (score, -date_rank[docnum])
+                if len(heap) < stop or key > heap[0][:2]:
+                    terms = {m.term() for m in term_matchers if m.is_active() and m.id() == local}
+                    item = (*key, docnum, terms)
+                    if len(heap) < stop:
+                        heapq.heappush(heap, item)
+                    else:
+                        heapq.heapreplace(heap, item)
+            matcher.next()
+    best = [(score, docnum, terms) for score, _, docnum, terms in sorted(heap, reverse=True)]
+    return len(docnums), docnums, best
+
+
+def _matched_terms(searcher, q: wq.Query, docnums: list[int]) -> dict[int, set]:
+    """The (field, text) terms each of these matching documents holds, for its snippets.
+
+    What Whoosh's terms=True records, but for these documents only: move one matcher per
+    segment to each of them and read off the term matchers sitting on it.
+    """
+    found: dict[int, set] = {}
+    context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
+    for segment, offset in searcher.leaf_searchers():
+        size = segment.doc_count_all()
+        wanted = sorted(d - offset for d in docnums if offset <= d < offset + size)
+        if not wanted:
+            continue
+        matcher = q.matcher(segment, context)
+        for docnum in wanted:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                found[docnum + offset] = {
+                    m.term() for m in matcher.term_matchers() if m.is_active() and m.id() == docnum
+                }
+    return found
 
 
 class _RankFacet(sorting.FacetType):
-    """Sort by score (optionally), then by the generation's precomputed date/id rank.
+    """Sort by the generation's precomputed date/id rank.
 
-    One key per match, (-score, rank) or rank: the order of [ScoreFacet, FieldFacet("year",
-    reverse=True), FieldFacet("published", reverse=True), FieldFacet("id")] without reading
-    three columns on every query (reader._date_rank says how undated articles sort last).
+    The order of [FieldFacet("year", reverse=True), FieldFacet("published", reverse=True),
+    FieldFacet("id")] without reading three columns on every query (reader._date_rank says
+    how undated articles sort last).
     """
 
-    def __init__(self, date_rank, by_score: bool) -> None:
+    def __init__(self, date_rank) -> None:
         self.date_rank = date_rank
-        self.by_score = by_score
 
     def categorizer(self, global_searcher):
-        return _RankCategorizer(global_searcher, self.date_rank, self.by_score)
+        return _RankCategorizer(self.date_rank)
 
 
 class _RankCategorizer(sorting.Categorizer):
-    def __init__(self, global_searcher, date_rank, by_score: bool) -> None:
-        self.needs_current = by_score
+    def __init__(self, date_rank) -> None:
         self.date_rank = date_rank
-        self.by_score = by_score
-        weighting = global_searcher.weighting
-        self.final = weighting.final if weighting.use_final else None
         self.offset = 0
-        self.segment_searcher = None
 
     def set_searcher(self, segment_searcher, docoffset):
-        self.segment_searcher = segment_searcher
         self.offset = docoffset
 
     def key_for(self, matcher, segment_docnum):
-        rank = self.date_rank[self.offset + segment_docnum]
-        if not self.by_score:
-            return rank
-        score = matcher.score()
-        if self.final is not None:
-            score = self.final(self.segment_searcher, segment_docnum, score)
-        return (0 - score, rank)
+        return self.date_rank[self.offset + segment_docnum]
 
 
 def _filters(request: SearchRequest) -> wq.Query | None:
@@ -292,13 +356,13 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
     return ParsedQuery(pruned.normalize(), parsed.text, parsed.notice, parsed.plain_words)
 
 
-def _to_hit(hit, browsing: bool, score: float | None = None) -> Hit:
-    fields = hit.fields()
+def _to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
+    """A hit from its stored fields; `terms` (None when browsing) pick the snippets."""
     article = from_stored(fields)
     snippets: tuple[str, ...] = ()
-    if not browsing:
-        terms = {text for name, text in hit.matched_terms() if name in TEXT_FIELDS}
-        snippets = tuple(make_snippets(article.body, match_spans(article.body, terms)))
+    if terms is not None:
+        texts = {text for name, text in terms if name in TEXT_FIELDS}
+        snippets = tuple(make_snippets(article.body, match_spans(article.body, texts)))
     if not snippets:
         snippets = (plain_snippet(article.lead or article.body),)
     return Hit(
@@ -481,4 +545,4 @@ def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tup
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         results = searcher.more_like(docnum, "body", top=limit)
-        return tuple(_to_hit(hit, browsing=True, score=hit.score) for hit in results)
+        return tuple(_to_hit(hit.fields(), None, hit.score) for hit in results)
