@@ -221,6 +221,29 @@ def _column(reader, fieldname: str) -> list:
 
 
 def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
+    """Facet values and corpus stats from the columns (schema 6 on), not the stored docs."""
+    if "authors_column" not in reader.schema:  # built before schema 6: serve it until rebuilt
+        return _read_facets_from_stored(reader)
+    size = reader.doc_count_all()
+    deleted = set(range(size)) - set(reader.all_doc_ids()) if reader.has_deletions() else set()
+
+    def text(values: list) -> list[str | None]:
+        out = [(v.decode("utf-8") if isinstance(v, bytes) else v) or None for v in values]
+        for docnum in deleted:
+            out[docnum] = None
+        return out
+
+    outlet = text(_column(reader, "outlet_facet"))
+    year = text(_column(reader, "year"))
+    authors = [
+        tuple(a for a in names.split("\n") if a) if names else ()
+        for names in text(_column(reader, "authors_column"))
+    ]
+    dates = [d for d in text(_column(reader, "published_column")) if d]
+    return _facets_and_stats(reader, outlet, authors, year, dates)
+
+
+def _read_facets_from_stored(reader) -> tuple[FacetColumns, CorpusStats]:
     size = reader.doc_count_all()
     outlet: list[str | None] = [None] * size
     authors: list[tuple[str, ...]] = [()] * size
@@ -233,6 +256,10 @@ def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
         if published:
             year[docnum] = published[:4]
             dates.append(published)
+    return _facets_and_stats(reader, outlet, authors, year, dates)
+
+
+def _facets_and_stats(reader, outlet, authors, year, dates) -> tuple[FacetColumns, CorpusStats]:
     outlets = Counter(o for o in outlet if o)
     stats = CorpusStats(
         articles=reader.doc_count(),

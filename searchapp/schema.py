@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from .analysis import name_analyzer, text_analyzer
 from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Index-time field boosts: a title match outranks a lead match, which outranks a heading
 # match, which outranks a body match. They multiply the term frequency, which BM25
@@ -70,7 +70,11 @@ def build_schema() -> fields.Schema:
         published_text=fields.STORED,
         url=fields.STORED,
         source_path=fields.STORED,
-        content_hash=fields.ID(stored=True),
+        content_hash=fields.ID(stored=True, sortable=True),
+        # Per-document columns, so opening a generation (facets, date stats) and an
+        # incremental build (content hashes) read a few columns, not every stored document.
+        authors_column=fields.COLUMN(columns.VarBytesColumn()),
+        published_column=fields.COLUMN(columns.VarBytesColumn()),
         title_derived=fields.STORED,
         removed=fields.STORED,
     )
@@ -99,6 +103,8 @@ def to_document(article: Article) -> dict:
         "authors": "\n".join(article.authors),  # a name never holds a newline
         "outlet": article.outlet or "",
         "content_hash": article.content_hash,
+        "authors_column": "\n".join(article.authors).encode("utf-8"),
+        "published_column": (article.published or "").encode("utf-8"),
         "source_path": article.source_path,
         "title_derived": article.title_derived,
         "published_text": article.published,

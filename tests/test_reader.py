@@ -1,0 +1,32 @@
+"""reader: a generation's facet columns and stats come from index columns."""
+
+from __future__ import annotations
+
+from searchapp import reader as reader_module
+from searchapp.build import rebuild_index
+from tests.conftest import make_corpus
+
+
+def test_facets_from_columns_match_the_stored_documents(tmp_path, open_live):
+    corpus = make_corpus(
+        tmp_path,
+        {
+            "a1": "The ferry sailed at dawn from the harbour.",
+            "a1.json": {
+                "outlet": "Gazette",
+                "authors": ["Ann Lee", "Bo Li"],
+                "published": "2024-03-01",
+            },
+            "a2": "A lantern was lit in the orchard at dusk.",
+            "a2.json": {"outlet": "Herald", "published": "2023-12-31T22:00:00+01:00"},
+            "a3": "Copper prices rose as the quarry closed for winter.",
+        },
+    )
+    rebuild_index(corpus, tmp_path / "index")
+    (corpus / "a2.txt").unlink()  # an incremental build leaves a deleted document behind
+    rebuild_index(corpus, tmp_path / "index", incremental=True)
+    gen = open_live(tmp_path / "index").generation()
+    with gen.index.reader() as r:
+        assert r.has_deletions()
+        assert (gen.facets, gen.stats) == reader_module._read_facets_from_stored(r)
+    assert gen.stats.articles == 2 and gen.stats.first_date == gen.stats.last_date == "2024-03-01"
