@@ -120,7 +120,14 @@ def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
         store.check_files(index_dir, live)
         ix = whoosh_index.open_dir(str(index_dir / live))
         with ix.reader() as reader:
-            return {fields["id"]: fields["content_hash"] for _, fields in reader.iter_docs()}
+            # The id and content_hash columns, not every stored document (schema 6 on).
+            hashes: dict[str, str] = {}
+            for segment, _ in reader.leaf_readers():
+                ids = segment.column_reader("id")
+                content = segment.column_reader("content_hash")
+                for docnum in segment.all_doc_ids():  # skips deleted documents
+                    hashes[ids[docnum]] = content[docnum]
+            return hashes
     except Exception:  # empty, or damaged (many types): rebuild it all rather than copy it
         return None
 
