@@ -26,7 +26,14 @@ REBUILD_HINT = "run `searchapp rebuild-index` to build it"
 
 
 class IndexUnavailableError(Exception):
-    """There is no usable index (none built yet, or the live one is damaged)."""
+    """There is no usable index (none built yet, or the live one is damaged).
+
+    `generation` names the generation that failed, when one was opened.
+    """
+
+    def __init__(self, message: str, generation: str | None = None) -> None:
+        super().__init__(message)
+        self.generation = generation
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ class LiveIndex:
             # A damaged segment fails inside Whoosh with many types (TypeError from a
             # truncated length column, a bare Exception for a bad block): a 503, not a 500.
             if isinstance(error, (OSError, EOFError)) or _raised_in_whoosh(error):
-                raise IndexUnavailableError(_damaged(gen.name, error)) from error
+                raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
             raise
 
     def close(self) -> None:
@@ -169,7 +176,7 @@ def _open_searcher(gen: Generation) -> Searcher:
     try:
         return gen.index.searcher(weighting=weighting())
     except Exception as error:  # any failure here means unreadable files
-        raise IndexUnavailableError(_damaged(gen.name, error)) from error
+        raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
 
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
@@ -180,7 +187,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             facets, stats = _read_facets(reader)
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
-        raise IndexUnavailableError(_damaged(name, error)) from error
+        raise IndexUnavailableError(_damaged(name, error), name) from error
     return Generation(name=name, index=ix, facets=facets, stats=stats, date_rank=date_rank)
 
 

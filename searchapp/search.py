@@ -6,9 +6,10 @@ import heapq
 import re
 import time
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -25,7 +26,7 @@ from .query import (
     plain_words_query,
     words_of,
 )
-from .reader import FacetColumns, LiveIndex
+from .reader import FacetColumns, IndexUnavailableError, LiveIndex
 from .schema import build_schema, from_stored
 from .snippets import Span, make_snippets, mark, plain_snippet
 
@@ -36,9 +37,11 @@ MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a 
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 RELATED_LIMIT = 5
+MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
 TEXT_FIELDS = ("title", "lead", "headings", "body")
 
 _ANALYZER = text_analyzer()
+T = TypeVar("T")
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 
@@ -134,10 +137,24 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     if cached is not None:
         took_ms = round((time.perf_counter() - started) * 1000, 2)
         return replace(cached, request=request, took_ms=took_ms)
-    page = _search(live, request, started)
+    page = _again_if_moved(live, lambda: _search(live, request, started))
     if page.generation == key[0]:
         live.results.put(key, page)
     return page
+
+
+def _again_if_moved(live: LiveIndex, attempt: Callable[[], T]) -> T:
+    """Run attempt(), and once more if its generation was pruned under it.
+
+    Two rebuilds publishing during one search prune the generation it started on; that
+    is not a damaged index, and the new live generation answers.
+    """
+    try:
+        return attempt()
+    except IndexUnavailableError as error:
+        if error.generation is None or error.generation == live.generation().name:
+            raise
+    return attempt()
 
 
 def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
@@ -419,6 +436,7 @@ def _suggest(searcher, text: str) -> str | None:
     reader = searcher.reader()
     corrector = searcher.corrector("body")
     replacements: dict[str, str] = {}
+    checked = 0
     for match in _PLAIN_WORD.finditer(fold_typography(text)):
         word = match.group(1)
         key = word.lower()
@@ -428,6 +446,9 @@ def _suggest(searcher, text: str) -> str | None:
             continue
         if not list(_ANALYZER(key)):  # a stop word ("the") is never indexed, not misspelt
             continue
+        if checked == MAX_SUGGEST_WORDS:  # each check costs ~10 ms; a pasted essay would take s
+            break
+        checked += 1
         options = corrector.suggest(key, limit=1, maxdist=2, prefix=1)
         if options and options[0] != key:
             replacements[word] = options[0]
@@ -440,8 +461,12 @@ def _suggest(searcher, text: str) -> str | None:
 
 def get_article(live: LiveIndex, article_id: str) -> Article:
     """The stored article; ArticleNotFoundError when the id is unknown."""
-    with live.searcher() as (_, searcher):
-        fields = searcher.document(id=article_id)
+
+    def attempt() -> dict | None:
+        with live.searcher() as (_, searcher):
+            return searcher.document(id=article_id)
+
+    fields = _again_if_moved(live, attempt)
     if fields is None:
         raise ArticleNotFoundError(article_id)
     return from_stored(fields)
@@ -540,9 +565,13 @@ def _wanted_leaves(q: wq.Query):
 
 def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tuple[Hit, ...]:
     """Articles most like this one, by the distinctive words of its clean body."""
-    with live.searcher() as (_, searcher):
-        docnum = searcher.document_number(id=article_id)
-        if docnum is None:
-            raise ArticleNotFoundError(article_id)
-        results = searcher.more_like(docnum, "body", top=limit)
-        return tuple(_to_hit(hit.fields(), None, hit.score) for hit in results)
+
+    def attempt() -> tuple[Hit, ...]:
+        with live.searcher() as (_, searcher):
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFoundError(article_id)
+            results = searcher.more_like(docnum, "body", top=limit)
+            return tuple(_to_hit(hit.fields(), None, hit.score) for hit in results)
+
+    return _again_if_moved(live, attempt)

@@ -424,3 +424,30 @@ def test_exclusion_alone_means_everything_but(shipped, q):
     assert page.total == 4
     assert CNN not in ids(page)
     assert page.notice is None
+
+
+def test_a_search_whose_generation_was_pruned_runs_again_on_the_live_one(
+    tmp_path, open_live, monkeypatch
+):
+    from searchapp import search as search_module
+    from searchapp.reader import IndexUnavailableError
+
+    live, _ = build(tmp_path, open_live, _ferries(0, 3))
+    real, calls = search_module._search, []
+
+    def pruned_once(live_, request, started):
+        calls.append(request)
+        if len(calls) == 1:  # two publishes pruned the generation this search started on
+            raise IndexUnavailableError("gone", "gen-pruned")
+        return real(live_, request, started)
+
+    monkeypatch.setattr(search_module, "_search", pruned_once)
+    assert search(live, SearchRequest(q="ferry")).total == 3 and len(calls) == 2
+
+    # Damage in the live generation itself is not retried.
+    def damaged(live_, request, started):
+        raise IndexUnavailableError("damaged", live.generation().name)
+
+    monkeypatch.setattr(search_module, "_search", damaged)
+    with pytest.raises(IndexUnavailableError):
+        search(live, SearchRequest(q="tram"))
