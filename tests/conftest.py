@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from searchapp import create_app
 from searchapp.build import rebuild_index
 from searchapp.reader import LiveIndex
 
@@ -59,3 +60,16 @@ def open_live():
     yield open_
     for live in opened:
         live.close()
+
+
+@pytest.fixture(scope="session")
+def app(built_index):
+    """The web app over the shipped corpus; test modules may override it with their own."""
+    app = create_app({"INDEX_DIR": str(built_index), "TESTING": True})
+    yield app
+    app.extensions["searchapp.live"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -11,18 +11,6 @@ ARTICLE = "000_0094f72c2f52c878"
 
 
 @pytest.fixture(scope="module")
-def app(built_index):
-    app = create_app({"INDEX_DIR": str(built_index), "TESTING": True})
-    yield app
-    app.extensions["searchapp.live"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
 def openapi(app):
     return app.test_client().get("/api/openapi.json").get_json()
 

@@ -5,26 +5,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
-
 from searchapp import create_app
 from searchapp.build import rebuild_index
 
 from .conftest import make_corpus
 
 ARTICLE = "000_0094f72c2f52c878"
-
-
-@pytest.fixture(scope="module")
-def app(built_index):
-    app = create_app({"INDEX_DIR": str(built_index), "TESTING": True})
-    yield app
-    app.extensions["searchapp.live"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 class TagCollector(HTMLParser):
