@@ -15,7 +15,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.support.levenshtein import distance
 
-from .analysis import fold_typography, text_analyzer
+from .analysis import WORD_PATTERN, fold_typography, text_analyzer
 from .model import Article
 from .query import (
     OPERATORS,
@@ -399,11 +399,32 @@ def match_spans(text: str, terms: set) -> list[Span]:
     if not terms:
         return []
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
+    analysed = _analysed
     return [
-        (token.startchar, token.endchar)
-        for token in _ANALYZER(text, chars=True, mode="query", removestops=False)
-        if token.text in wanted
+        (match.start(), match.end())
+        for match in WORD_PATTERN.finditer(text)
+        if analysed(match.group()) in wanted
     ]
+
+
+_ANALYSED: dict[str, str] = {}
+_ANALYSED_MAX = 200_000  # distinct words remembered; cleared when full (a vocabulary's worth)
+
+
+def _analysed(word: str) -> str:
+    """One word's analysed form, as _ANALYZER gives it in running text.
+
+    Every filter of the text analyzer works on one token at a time, so a word analyses
+    the same alone as inside an article; remembering it skips the filter chain (which
+    was most of a search's snippet time) for words seen before.
+    """
+    form = _ANALYSED.get(word)
+    if form is None:
+        if len(_ANALYSED) >= _ANALYSED_MAX:
+            _ANALYSED.clear()
+        tokens = [t.text for t in _ANALYZER(word, mode="query", removestops=False)]
+        form = _ANALYSED[word] = tokens[0] if len(tokens) == 1 else "\0" + " ".join(tokens)
+    return form
 
 
 def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount, ...]]:
