@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
+from . import articles
 from . import search as core
 from .openapi import OPENAPI
 from .params import search_request
@@ -52,7 +53,7 @@ def search():
 
 @api.get("/articles/<article_id>")
 def article(article_id: str):
-    found = core.get_article(live_index(), article_id)
+    found = articles.get_article(live_index(), article_id)
     return jsonify(
         {
             "id": found.id,
@@ -72,7 +73,7 @@ def article(article_id: str):
 
 @api.get("/articles/<article_id>/related")
 def related(article_id: str):
-    hits = core.related(live_index(), article_id)
+    hits = articles.related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
@@ -94,8 +95,8 @@ def bad_parameter(error: core.InvalidRequestError):
     return problem(400, str(error), param=error.param)
 
 
-@api.errorhandler(core.ArticleNotFoundError)
-def unknown_article(error: core.ArticleNotFoundError):
+@api.errorhandler(articles.ArticleNotFoundError)
+def unknown_article(error: articles.ArticleNotFoundError):
     return problem(404, "No article with that id.")
 
 

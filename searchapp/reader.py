@@ -12,9 +12,11 @@ import threading
 import traceback
 from array import array
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -275,3 +277,20 @@ def _facets_and_stats(reader, outlet, authors, year, dates) -> tuple[FacetColumn
         last_date=max(dates) if dates else None,
     )
     return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats
+
+
+T = TypeVar("T")
+
+
+def again_if_moved(live: LiveIndex, attempt: Callable[[], T]) -> T:
+    """Run attempt(), and once more if its generation was pruned under it.
+
+    Two rebuilds publishing during one search prune the generation it started on; that
+    is not a damaged index, and the new live generation answers.
+    """
+    try:
+        return attempt()
+    except IndexUnavailableError as error:
+        if error.generation is None or error.generation == live.generation().name:
+            raise
+    return attempt()

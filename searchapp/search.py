@@ -6,17 +6,14 @@ import heapq
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.support.levenshtein import distance
 
 from .analysis import WORD_PATTERN, fold_typography, text_analyzer
-from .model import Article
 from .query import (
     OPERATORS,
     ParsedQuery,
@@ -26,9 +23,9 @@ from .query import (
     plain_words_query,
     words_of,
 )
-from .reader import FacetColumns, IndexUnavailableError, LiveIndex
-from .schema import build_schema, from_stored
-from .snippets import Span, make_snippets, mark, plain_snippet
+from .reader import FacetColumns, LiveIndex, again_if_moved
+from .schema import from_stored
+from .snippets import Span, make_snippets, plain_snippet
 
 SORTS = ("relevance", "date")
 MATCHES = ("all", "any")
@@ -36,13 +33,10 @@ MAX_PER_PAGE = 100
 MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
-RELATED_LIMIT = 5
 MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
 TEXT_FIELDS = ("title", "lead", "headings", "body")
 
 _ANALYZER = text_analyzer()
-T = TypeVar("T")
-_SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 
 class InvalidRequestError(ValueError):
@@ -51,10 +45,6 @@ class InvalidRequestError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(message)
         self.param = param
-
-
-class ArticleNotFoundError(KeyError):
-    """No article with that id in the live index."""
 
 
 @dataclass(frozen=True)
@@ -137,24 +127,10 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     if cached is not None:
         took_ms = round((time.perf_counter() - started) * 1000, 2)
         return replace(cached, request=request, took_ms=took_ms)
-    page = _again_if_moved(live, lambda: _search(live, request, started))
+    page = again_if_moved(live, lambda: _search(live, request, started))
     if page.generation == key[0]:
         live.results.put(key, page)
     return page
-
-
-def _again_if_moved(live: LiveIndex, attempt: Callable[[], T]) -> T:
-    """Run attempt(), and once more if its generation was pruned under it.
-
-    Two rebuilds publishing during one search prune the generation it started on; that
-    is not a damaged index, and the new live generation answers.
-    """
-    try:
-        return attempt()
-    except IndexUnavailableError as error:
-        if error.generation is None or error.generation == live.generation().name:
-            raise
-    return attempt()
 
 
 def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
@@ -192,7 +168,7 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
                 )
         total = matches.total
         hits = tuple(
-            _to_hit(searcher.stored_fields(docnum), None if browsing else terms, score)
+            to_hit(searcher.stored_fields(docnum), None if browsing else terms, score)
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
@@ -373,7 +349,7 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
     return ParsedQuery(pruned.normalize(), parsed.text, parsed.notice, parsed.plain_words)
 
 
-def _to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
+def to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
     """A hit from its stored fields; `terms` (None when browsing) pick the snippets."""
     article = from_stored(fields)
     snippets: tuple[str, ...] = ()
@@ -478,121 +454,3 @@ def _suggest(searcher, text: str) -> str | None:
     return _PLAIN_WORD.sub(
         lambda m: replacements.get(m.group(1), m.group(1)), fold_typography(text)
     )
-
-
-def get_article(live: LiveIndex, article_id: str) -> Article:
-    """The stored article; ArticleNotFoundError when the id is unknown."""
-
-    def attempt() -> dict | None:
-        with live.searcher() as (_, searcher):
-            return searcher.document(id=article_id)
-
-    fields = _again_if_moved(live, attempt)
-    if fields is None:
-        raise ArticleNotFoundError(article_id)
-    return from_stored(fields)
-
-
-@dataclass(frozen=True)
-class BodyBlock:
-    """One paragraph or subheading of an article, as HTML with the query's words marked."""
-
-    kind: str  # "heading" or "paragraph"
-    html: str
-
-
-def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], int]:
-    """The article body in blocks with every query word marked, and the number of marks.
-
-    Marks are numbered hit-1, hit-2, ... across the whole article, so a page can link to them.
-    """
-    terms: set = set()
-    if q.strip():
-        try:
-            check_bounds(q)
-            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.body)
-        except ValueError:
-            terms = set()
-    spans = match_spans(article.body, terms)
-    headings = set(article.headings)
-    blocks: list[BodyBlock] = []
-    marked = 0
-    for start, end in _paragraph_spans(article.body):
-        inside = [span for span in spans if start <= span[0] and span[1] <= end]
-        html = mark(article.body, inside, start, end, numbered=True, first_number=marked + 1)
-        kind = "heading" if article.body[start:end] in headings else "paragraph"
-        blocks.append(BodyBlock(kind, html))
-        marked += len(inside)
-    return tuple(blocks), marked
-
-
-def _paragraph_spans(text: str) -> list[Span]:
-    """(start, end) of each paragraph: the body separates them by a blank line."""
-    spans, start = [], 0
-    for match in re.finditer(r"\n\s*\n", text):
-        if text[start : match.start()].strip():
-            spans.append((start, match.start()))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
-def _highlight_terms(q: wq.Query, body: str) -> set[str]:
-    """The analysed words of `body` that the query asks for.
-
-    Words under NOT are left out (they are what the reader asked not to see), and
-    prefix*, wild?card and fuzzy~ terms are expanded against the body's own words:
-    iter_all_terms() gave "lavr" for Lavr*, which marked nothing. (Not through a
-    throwaway RamStorage index: its writer uses a fixed /tmp/MAIN.tmp folder that
-    concurrent requests delete under each other.)
-    """
-    words = {token.text for token in _ANALYZER(body, mode="query", removestops=False)}
-    terms: set[str] = set()
-    for node in _wanted_leaves(q):
-        if isinstance(node, wq.MultiTerm):
-            if node.field() in TEXT_FIELDS:
-                terms.update(w for w in words if _expands_to(node, w))
-        else:  # a word, or the words of a phrase
-            terms.update(text for name, text in node.iter_all_terms() if name in TEXT_FIELDS)
-    return terms
-
-
-def _expands_to(node: wq.MultiTerm, word: str) -> bool:
-    """Whether a prefix, wildcard, regex or fuzzy term would match this indexed word."""
-    if isinstance(node, wq.FuzzyTerm):
-        prefix = node.text[: node.prefixlength]
-        return word.startswith(prefix) and distance(word, node.text, node.maxdist) <= node.maxdist
-    if isinstance(node, wq.Prefix):
-        return word.startswith(node.text)
-    if isinstance(node, wq.PatternQuery):
-        return re.match(node._get_pattern(), word) is not None
-    return False
-
-
-def _wanted_leaves(q: wq.Query):
-    """Leaf queries outside any NOT (and outside the right side of ANDNOT)."""
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from _wanted_leaves(q.a)
-        return
-    if q.is_leaf():
-        yield q
-        return
-    for child in q.children():
-        yield from _wanted_leaves(child)
-
-
-def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tuple[Hit, ...]:
-    """Articles most like this one, by the distinctive words of its clean body."""
-
-    def attempt() -> tuple[Hit, ...]:
-        with live.searcher() as (_, searcher):
-            docnum = searcher.document_number(id=article_id)
-            if docnum is None:
-                raise ArticleNotFoundError(article_id)
-            results = searcher.more_like(docnum, "body", top=limit)
-            return tuple(_to_hit(hit.fields(), None, hit.score) for hit in results)
-
-    return _again_if_moved(live, attempt)

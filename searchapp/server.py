@@ -9,7 +9,6 @@ from gunicorn.http import message as gunicorn_message
 
 from . import create_app
 
-
 # A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
 # (3 bytes of UTF-8, 3 characters each); gunicorn caps limit_request_line at its own
 # MAX_REQUEST_LINE (8190), which refused 4,000-character non-Latin queries with a bare 400.

@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from . import articles
 from . import search as core
 from .params import search_request
 from .reader import IndexUnavailableError, LiveIndex
@@ -58,20 +59,20 @@ def results():
 def article(article_id: str):
     live = live_index()
     try:
-        found = core.get_article(live, article_id)
-    except core.ArticleNotFoundError:
+        found = articles.get_article(live, article_id)
+    except articles.ArticleNotFoundError:
         abort(404)
     if found.url and not _linkable(found.url):
         found = replace(found, url=None)
     q = request.args.get("q", "")
-    blocks, marks = core.highlight_article(found, q)
+    blocks, marks = articles.highlight_article(found, q)
     return render_template(
         "article.html",
         article=found,
         blocks=blocks,
         marks=marks,
         q=q,
-        related=core.related(live, article_id),
+        related=articles.related(live, article_id),
     )
 
 

@@ -7,16 +7,9 @@ from datetime import date
 
 import pytest
 
+from searchapp.articles import ArticleNotFoundError, get_article, highlight_article, related
 from searchapp.build import rebuild_index
-from searchapp.search import (
-    ArticleNotFoundError,
-    InvalidRequestError,
-    SearchRequest,
-    get_article,
-    highlight_article,
-    related,
-    search,
-)
+from searchapp.search import InvalidRequestError, SearchRequest, search
 from tests.conftest import make_corpus
 
 CNN = "000_0094f72c2f52c878"
