@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from . import articles
 from . import search as core
+from .extract import web_url
 from .params import search_request
 from .reader import IndexUnavailableError, LiveIndex
 
@@ -62,8 +63,9 @@ def article(article_id: str):
         found = articles.get_article(live, article_id)
     except articles.ArticleNotFoundError:
         abort(404)
-    if found.url and not _linkable(found.url):
-        found = replace(found, url=None)
+    # Ingestion keeps only http(s) URLs; an index built before that rule may still hold a
+    # "javascript:" one, which must not become a link.
+    found = replace(found, url=web_url(found.url))
     q = request.args.get("q", "")
     blocks, marks = articles.highlight_article(found, q)
     return render_template(
@@ -74,18 +76,6 @@ def article(article_id: str):
         q=q,
         related=articles.related(live, article_id),
     )
-
-
-def _linkable(url: str) -> bool:
-    """True for http(s) URLs only.
-
-    The article page links "Original page" to the URL a sidecar or page gave; a
-    "javascript:..." or "data:..." URL must not become a clickable link.
-    """
-    try:
-        return urlsplit(url.strip()).scheme.lower() in ("http", "https")
-    except ValueError:  # e.g. "http://[::1" (a broken IPv6 host)
-        return False
 
 
 @pages.app_errorhandler(IndexUnavailableError)
