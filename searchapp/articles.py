@@ -6,13 +6,12 @@ import re
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.support.levenshtein import distance
 
 from .analysis import text_analyzer
 from .model import Article
-from .query import check_bounds, parse_user_query
+from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .reader import LiveIndex, again_if_moved
-from .schema import build_schema, from_stored
+from .schema import SEARCH_FIELD, build_schema, from_stored
 from .search import TEXT_FIELDS, Hit, match_spans, to_hit
 from .snippets import Span, mark
 
@@ -92,22 +91,27 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     throwaway RamStorage index: its writer uses a fixed /tmp/MAIN.tmp folder that
     concurrent requests delete under each other.)
     """
-    words = {token.text for token in _ANALYZER(body, mode="query", removestops=False)}
+    typed = {t.text for t in _ANALYZER(body, mode="query", removestops=False, no_morph=True)}
+    stems = {word: _stem(word) for word in typed}
     terms: set[str] = set()
     for node in _wanted_leaves(q):
-        if isinstance(node, wq.MultiTerm):
-            if node.field() in TEXT_FIELDS:
-                terms.update(w for w in words if _expands_to(node, w))
+        if node.field() not in TEXT_FIELDS:
+            continue
+        if isinstance(node, TypedFuzzyTerm):  # compares words as typed, not stems
+            terms.update(stems[w] for w in typed if node.matches_word(w))
+        elif isinstance(node, wq.MultiTerm):
+            terms.update(s for s in stems.values() if _expands_to(node, s))
         else:  # a word, or the words of a phrase
-            terms.update(text for name, text in node.iter_all_terms() if name in TEXT_FIELDS)
+            terms.update(text for _, text in node.iter_all_terms())
     return terms
 
 
+def _stem(word: str) -> str:
+    return next((t.text for t in _ANALYZER(word, mode="query", removestops=False)), word)
+
+
 def _expands_to(node: wq.MultiTerm, word: str) -> bool:
-    """Whether a prefix, wildcard, regex or fuzzy term would match this indexed word."""
-    if isinstance(node, wq.FuzzyTerm):
-        prefix = node.text[: node.prefixlength]
-        return word.startswith(prefix) and distance(word, node.text, node.maxdist) <= node.maxdist
+    """Whether a prefix, wildcard or regex term would match this indexed word."""
     if isinstance(node, wq.Prefix):
         return word.startswith(node.text)
     if isinstance(node, wq.PatternQuery):
@@ -137,7 +141,8 @@ def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tup
             docnum = searcher.document_number(id=article_id)
             if docnum is None:
                 raise ArticleNotFoundError(article_id)
-            results = searcher.more_like(docnum, "body", top=limit)
+            body = searcher.stored_fields(docnum).get("body") or ""
+            results = searcher.more_like(docnum, SEARCH_FIELD, text=body, top=limit)
             return tuple(to_hit(hit.fields(), None, hit.score) for hit in results)
 
     return again_if_moved(live, attempt)

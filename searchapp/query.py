@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from whoosh import qparser, query
 from whoosh.fields import Schema
-from whoosh.reading import IndexReader
+from whoosh.support.levenshtein import distance
 
 from .analysis import WORD_PATTERN, fold_typography
-from .schema import SEARCH_FIELDS, USER_FIELD_ALIASES
+from .schema import SEARCH_FIELD, SPELLING_FIELD, USER_FIELD_ALIASES
 
 MAX_QUERY_CHARS = 10_000
 MAX_QUERY_WORDS = 1_000
@@ -46,27 +46,55 @@ class ParsedQuery:
     plain_words: bool = False  # True when syntax was ignored
 
 
-class FieldFuzzyTerm(query.FuzzyTerm):
-    """A fuzzy term matched against the field's own (stemmed) terms.
+class TypedFuzzyTerm(query.FuzzyTerm):
+    """word~N: the words within N edits of the word *as typed*, searched by their stems.
 
-    Whoosh's segment reader looks fuzzy words up in a spelling field's *unstemmed* word
-    list, so the stemmed query word "barli" (barly~) was compared with "barley" and
-    whatever it found was not a term of the stemmed field: fuzzy search on title and
-    body only worked for words whose stem is the word itself.
+    Stemming first and comparing stems misses: "barly" stems to "bar" and "barley" to
+    "barley", three edits apart. So the typed word (folded, unstemmed) is compared with the
+    index's unstemmed vocabulary (Whoosh's spelling field), and each word found is searched
+    by its stem. Unstemmed fields (authors, outlet) are compared with their own terms.
     """
 
+    def matches_word(self, word: str) -> bool:
+        """Whether an unstemmed word is within this term's edits (and shares its prefix)."""
+        prefix = self.text[: max(self.prefixlength, 1)]
+        return word.startswith(prefix) and distance(word, self.text, self.maxdist) <= self.maxdist
+
     def _btexts(self, ixreader):
-        # The plain IndexReader method walks the field's real lexicon from the prefix.
-        prefix = max(self.prefixlength, 1)  # a prefix keeps the walk to a slice of the lexicon
-        return IndexReader.terms_within(ixreader, self.fieldname, self.text, self.maxdist, prefix)
+        field = ixreader.schema[self.fieldname]
+        if not field.analyzer.has_morph():
+            vocabulary = self.fieldname
+        else:
+            vocabulary = SPELLING_FIELD
+        prefix = self.text[: max(self.prefixlength, 1)]  # keeps the walk to a slice
+        seen = set()
+        for raw in ixreader.expand_prefix(vocabulary, prefix):
+            word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if not self.matches_word(word):
+                continue
+            stems = [word] if vocabulary == self.fieldname else field.process_text(word)
+            for stem in stems:
+                btext = field.to_bytes(stem)
+                if btext not in seen and (self.fieldname, btext) in ixreader:
+                    seen.add(btext)
+                    yield btext
 
 
-def _own_term_fuzzies(node: query.Query) -> query.Query:
-    if type(node) is query.FuzzyTerm:
-        return FieldFuzzyTerm(
-            node.fieldname, node.text, node.boost, node.maxdist, node.prefixlength
-        )
-    return node
+class TypedFuzzyTermPlugin(qparser.FuzzyTermPlugin):
+    """Whoosh's word~N syntax, making TypedFuzzyTerm queries of the unstemmed word."""
+
+    class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            analyzer = parser.schema[fieldname].analyzer
+            words = [t.text for t in analyzer(self.text, mode="query", no_morph=True)]
+            terms = [
+                TypedFuzzyTerm(fieldname, w, self.boost, self.maxdist, self.prefixlength)
+                for w in words
+            ]
+            if not terms:  # a stop word
+                return query.NullQuery
+            return terms[0] if len(terms) == 1 else parser.group.qclass(terms)
 
 
 def check_bounds(text: str) -> None:
@@ -101,9 +129,8 @@ def has_syntax(text: str) -> bool:
 
 def make_parser(schema: Schema, match: str) -> qparser.QueryParser:
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    # No query-time field boosts: FIELD_BOOSTS already weigh each field at index time, and
-    # boosting again at query time cost SciFact nDCG@10 0.07 (bench/RANKING.md).
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group)
+    # One field: the title, lead and other sections are weighted inside it at index time.
+    parser = qparser.QueryParser(SEARCH_FIELD, schema, group=group)
     # Apostrophes are part of words ("Russia's"), not quotes; boosts, ranges and *:*
     # are power-user syntax nobody types into a news search box.
     for plugin in (
@@ -115,7 +142,7 @@ def make_parser(schema: Schema, match: str) -> qparser.QueryParser:
         parser.remove_plugin_class(plugin)
     # "-word" excludes only at the start of a word, so "Jong-un" stays a name.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
-    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(TypedFuzzyTermPlugin())
     return parser
 
 
@@ -215,5 +242,4 @@ def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQue
             notice="Your query's syntax could not be read, so it was searched as plain words.",
             plain_words=True,
         )
-    parsed = parsed.accept(_own_term_fuzzies)
     return ParsedQuery(parsed, fixed, notice=" ".join(n + "." for n in notes) or None)

@@ -7,61 +7,61 @@ from datetime import datetime
 
 from whoosh import columns, fields
 
-from .analysis import name_analyzer, text_analyzer
+from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text_analyzer
 from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
-# Index-time field boosts: a title match outranks a lead match, which outranks a heading
-# match, which outranks a body match. They multiply the term frequency, which BM25
-# saturates, so the title gets a large K1 (ranking.FIELD_K1) to keep the boost.
-# Not query-time boosts: those scale a title match's whole score and cost SciFact nDCG@10
-# 0.07 and our judged queries 0.02 (bench/RANKING.md).
-FIELD_BOOSTS = {"title": 3.0, "lead": 1.5, "headings": 1.3, "body": 1.0}
+# The sections of an article's searchable text and their weights: one title mention counts
+# as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are
+# indexed together as the one `text` field (analysis.WeightedSectionsTokenizer), so BM25
+# saturates and length-normalises a word once per article, not once per section: that
+# scored better than per-field BM25 on SciFact and on our judged queries (bench/RANKING.md).
+# A weight above 2 keeps a headline mention ahead of two mentions in a similar body.
+SECTION_WEIGHTS = {
+    "title": 3.0,
+    "lead": 1.5,
+    "headings": 1.3,
+    "body": 1.0,
+    "authors": 1.0,
+    "outlet": 1.0,
+}
 
-# Fields a plain query searches, and the names users may type before a colon. "content"
-# is the title and body as one unboosted field: one BM25 length norm and saturation over
-# the whole text, beside the boosted fields that reward a headline match (bench/RANKING.md).
-SEARCH_FIELDS = ("title", "lead", "headings", "body", "content", "authors", "outlet")
+# The field a plain query searches, and the names users may type before a colon.
+SEARCH_FIELD = "text"
+# Whoosh keeps the unstemmed words of a stemmed spelling field here, for did-you-mean and
+# search-as-you-type.
+SPELLING_FIELD = "spell_text"
 USER_FIELD_ALIASES = {
     "title": "title",
     "author": "authors",
     "authors": "authors",
     "outlet": "outlet",
-    "body": "body",
+    "body": "text",
+    "text": "text",
 }
 
 
 def build_schema() -> fields.Schema:
     """Return a fresh schema (Whoosh field objects hold state, so never share one)."""
-    text = text_analyzer()
     names = name_analyzer()
-    # "Jong-un" is two tokens; match them as a phrase, as if the user had quoted them.
-    phrase = "phrase"
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        title=fields.TEXT(
-            analyzer=text,
-            multitoken_query=phrase,
-            stored=True,
-            field_boost=FIELD_BOOSTS["title"],
-            spelling=True,
+        # Hyphenated words ("AMP-activated", "Jong-un") match as their parts, as in Lucene
+        # and SQLite FTS5; "all words" then asks for every part.
+        text=fields.TEXT(
+            analyzer=weighted_text_analyzer(tuple(SECTION_WEIGHTS.values())), spelling=True
         ),
-        lead=fields.TEXT(
-            analyzer=text, multitoken_query=phrase, stored=True, field_boost=FIELD_BOOSTS["lead"]
-        ),
-        headings=fields.TEXT(
-            analyzer=text,
-            multitoken_query=phrase,
-            stored=True,
-            field_boost=FIELD_BOOSTS["headings"],
-        ),
-        body=fields.TEXT(analyzer=text, multitoken_query=phrase, stored=True, spelling=True),
-        content=fields.TEXT(analyzer=text, multitoken_query=phrase),
-        authors=fields.TEXT(analyzer=names, multitoken_query=phrase, stored=True),
-        outlet=fields.TEXT(analyzer=names, multitoken_query=phrase, stored=True),
+        # Searched only when asked for by name ("title:ferry", "author:smith").
+        title=fields.TEXT(analyzer=text_analyzer(), stored=True),
+        # "Jong-un" in a byline is two tokens; match them as a phrase.
+        authors=fields.TEXT(analyzer=names, multitoken_query="phrase", stored=True),
+        outlet=fields.TEXT(analyzer=names, multitoken_query="phrase", stored=True),
+        lead=fields.STORED,
+        headings=fields.STORED,
+        body=fields.STORED,
         # Exact values for filters and facets, kept apart from the searchable text.
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
@@ -78,6 +78,25 @@ def build_schema() -> fields.Schema:
         title_derived=fields.STORED,
         removed=fields.STORED,
     )
+
+
+def weighted_text(article: Article) -> str:
+    """The article's searchable sections in SECTION_WEIGHTS order, joined by SECTION_BREAK."""
+    lead = article.lead
+    if lead and article.body.startswith(lead):
+        # The lead is the body's first paragraph: count its words once, or every opening
+        # word scores as lead + body and outranks a headline mention.
+        lead = ""
+    sections = {
+        "title": article.title,
+        "lead": lead,
+        "headings": "\n".join(article.headings),
+        "body": article.body,
+        "authors": "\n".join(article.authors),
+        "outlet": article.outlet or "",
+    }
+    clean = (sections[name].replace(SECTION_BREAK, " ") for name in SECTION_WEIGHTS)
+    return SECTION_BREAK.join(clean)
 
 
 def parse_published(value: str | None) -> datetime | None:
@@ -99,7 +118,7 @@ def to_document(article: Article) -> dict:
         "lead": article.lead,
         "headings": "\n".join(article.headings),
         "body": article.body,
-        "content": article.title + "\n" + article.body,
+        "text": weighted_text(article),
         "authors": "\n".join(article.authors),  # a name never holds a newline
         "outlet": article.outlet or "",
         "content_hash": article.content_hash,
@@ -111,11 +130,6 @@ def to_document(article: Article) -> dict:
         "url": article.url,
         "removed": json.dumps([[b.rule, b.text] for b in article.removed]),
     }
-    if article.lead and article.body.startswith(article.lead):
-        # The lead is the body's first paragraph: store it for display, but index it only
-        # once (in body), or every opening word scores lead + body and outranks a title.
-        doc["lead"] = ""
-        doc["_stored_lead"] = article.lead
     # Commas inside a name would split it into two facet values.
     names = [a.replace(",", " ") for a in article.authors if a.strip()]
     if names:

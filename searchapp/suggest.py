@@ -6,12 +6,13 @@ import re
 
 from .analysis import WORD_PATTERN, fold_typography
 from .reader import LiveIndex
+from .schema import SPELLING_FIELD
 
 MAX_SUGGEST_CHARS = 200
 MIN_PREFIX = 2
 SCAN_LIMIT = 2_000  # vocabulary words read per request, so a short prefix stays cheap
-# The unstemmed word forms, kept by Whoosh beside the stemmed title and body fields.
-VOCABULARY_FIELDS = ("spell_title", "spell_body")
+# The unstemmed word forms, kept by Whoosh beside the stemmed text field.
+VOCABULARY_FIELDS = (SPELLING_FIELD,)
 
 _LAST_WORD = re.compile(r"(\w+)$")
 

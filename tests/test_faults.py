@@ -212,7 +212,7 @@ def _damage(index: Path, suffix: str, mode: str) -> Path:
 DAMAGE = [
     (".pst", "truncate"), (".pst", "garbage"), (".trm", "truncate"), (".trm", "garbage"),
     (".toc", "truncate"), (".toc", "garbage"), ("_stored.col", "truncate"),
-    ("_stored.col", "garbage"), ("_body_len.col", "truncate"), ("id.col", "garbage"),
+    ("_stored.col", "garbage"), ("_text_len.col", "truncate"), ("id.col", "garbage"),
 ]  # fmt: skip
 
 

@@ -26,8 +26,9 @@ CNN, UNWAVERING, OPINION, ALLY, NORTH38 = (
     "003_a1ea1cffb5fc2919",
     "004_e1ed85ff018da8e5",
 )
-# Measured 0.941 after tuning (0.927 before); the floor leaves room for small changes.
-NDCG_FLOOR = 0.93
+# Measured 0.986 with the weighted text field (0.941 with per-field BM25, 0.927 before any
+# tuning); the floor leaves room for small changes.
+NDCG_FLOOR = 0.97
 
 
 def ranked(live, q: str) -> list[str]:

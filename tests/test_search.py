@@ -187,6 +187,56 @@ def test_title_match_outranks_body_only_match(tmp_path, open_live):
     assert ids(search(live, SearchRequest(q="tunnel"))) == ["b_title", "a_body"]
 
 
+def test_a_phrase_does_not_run_from_the_title_into_the_body(tmp_path, open_live):
+    live, _ = build(
+        tmp_path,
+        open_live,
+        {
+            "a.txt": "Talks resumed on Monday between the two sides.",
+            "a.json": {"title": "Dockers strike"},
+            "b.txt": "The dockers strike talks resumed on Monday.",
+            "b.json": {"title": "Port news"},
+        },
+    )
+    assert ids(search(live, SearchRequest(q='"strike talks"'))) == ["b"]
+    assert sorted(ids(search(live, SearchRequest(q="strike talks")))) == ["a", "b"]
+
+
+def test_a_word_in_the_body_is_counted_once_when_the_lead_repeats_it(tmp_path, open_live):
+    # The lead is shown apart but is the body's first paragraph; counted twice, its words
+    # would outrank a headline mention.
+    live, _ = build(
+        tmp_path,
+        open_live,
+        {
+            "lead.txt": "Harbour pilots went on strike at dawn.\n\nShips waited offshore.",
+            "lead.json": {"title": "Port stands still"},
+            "title.txt": "Work stopped at dawn.\n\nShips waited offshore.",
+            "title.json": {"title": "Harbour pilots stop work"},
+        },
+    )
+    assert ids(search(live, SearchRequest(q="harbour")))[0] == "title"
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [("barly~", {"grain"}), ("harvets~", {"grain"}), ("author:riply~", {"grain"})],
+)
+def test_fuzzy_words_compare_the_word_as_typed(tmp_path, open_live, q, expected):
+    # Porter2 stems "barly" to "bar" and "barley" to "barley": comparing stems would miss.
+    live, _ = build(
+        tmp_path,
+        open_live,
+        {
+            "grain.txt": "The barley harvest was late this year.",
+            "grain.json": {"title": "Farm report", "authors": ["Ann Ripley"]},
+            "bar.txt": "A new bar opened by the harbour.",
+            "bar.json": {"title": "Nightlife"},
+        },
+    )
+    assert set(ids(search(live, SearchRequest(q=q)))) == expected
+
+
 def _ferries(n_dated: int, n_undated: int) -> dict:
     """Articles that all score the same for "ferry": one mention, same length."""
     articles: dict = {}
