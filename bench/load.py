@@ -116,7 +116,11 @@ def discover(host: str, port: int) -> tuple[list[str], list[str]]:
         conn.close()
     ids = [hit["id"] for hit in data.get("results", [])]
     words = sorted(
-        {w.strip(".,:;!?\"'()").lower() for hit in data.get("results", []) for w in hit["title"].split()}
+        {
+            w.strip(".,:;!?\"'()").lower()
+            for hit in data.get("results", [])
+            for w in hit["title"].split()
+        }
         - {""}
     )
     return [w for w in words if len(w) > 3 and w.isalpha()] or ["news"], ids
@@ -171,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parts = urlsplit(args.url)
     if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
-        print(f"refusing {args.url!r}: only http://127.0.0.1 (localhost) is allowed", file=sys.stderr)
+        refusal = f"refusing {args.url!r}: only http://127.0.0.1 (localhost) is allowed"
+        print(refusal, file=sys.stderr)
         return 2
     if not 0 < args.duration <= MAX_DURATION or not 1 <= args.concurrency <= MAX_CONCURRENCY:
         print(f"duration must be in (0, {MAX_DURATION:.0f}] s and concurrency in "
@@ -181,13 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"{'endpoint':<12} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        heads = ("requests", "req/s", "p50 ms", "p99 ms")
+        print(f"{'endpoint':<12} " + " ".join(f"{h:>8}" for h in heads) + f" {'errors':>7}")
         for name in (*ENDPOINTS, "total"):
             row = report[name]
-            print(f"{name:<12} {row['requests']:>9} {row['rps']:>8} "
-                  f"{row.get('p50_ms') or '-':>8} {row.get('p99_ms') or '-':>8} {row['errors']:>7}")  # fmt: skip
+            latency = (row.get("p50_ms") or "-", row.get("p99_ms") or "-")
+            cells = (row["requests"], row["rps"], *latency)
+            print(f"{name:<12} " + " ".join(f"{c:>8}" for c in cells) + f" {row['errors']:>7}")
         if "server_rss_kb" in report:
-            print(f"server RSS: {report['server_rss_kb']['start']} KB -> {report['server_rss_kb']['end']} KB")
+            rss = report["server_rss_kb"]
+            print(f"server RSS: {rss['start']} KB -> {rss['end']} KB")
         for sample in report["error_samples"]:
             print("error:", sample)
     return 0 if report["total"]["errors"] == 0 else 1

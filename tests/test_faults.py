@@ -233,8 +233,14 @@ def test_a_damaged_segment_is_a_503_and_a_rebuild_recovers(tmp_path, suffix, mod
     client = app.test_client()
     try:
         statuses = {}
-        for path in ("/api/search?q=Lavrov", "/search?q=Lavrov", "/articles/000_0094f72c2f52c878",
-                     "/api/articles/000_0094f72c2f52c878/related", "/api/search?sort=date"):  # fmt: skip
+        article = "000_0094f72c2f52c878"
+        for path in (
+            "/api/search?q=Lavrov",
+            "/search?q=Lavrov",
+            f"/articles/{article}",
+            f"/api/articles/{article}/related",
+            "/api/search?sort=date",
+        ):
             response = client.get(path)
             statuses[path] = response.status_code
             assert response.status_code in (200, 503), (path, response.status_code)
@@ -243,7 +249,8 @@ def test_a_damaged_segment_is_a_503_and_a_rebuild_recovers(tmp_path, suffix, mod
                 assert "damaged" in text and "searchapp rebuild-index" in text
         assert 503 in statuses.values(), statuses  # the damage is noticed, not served
         args = ["--incremental"] if incremental else []
-        done = run_cli("rebuild-index", "--corpus", str(SHIPPED_CORPUS), "--index", str(index), *args)
+        corpus = str(SHIPPED_CORPUS)
+        done = run_cli("rebuild-index", "--corpus", corpus, "--index", str(index), *args)
         assert done.returncode == 0, done.stderr
         for path in statuses:
             response = client.get(path)

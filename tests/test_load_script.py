@@ -32,7 +32,9 @@ def test_refuses_anything_but_a_local_server(url):
     assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize("args", [["--duration", "601"], ["--duration", "0"], ["--concurrency", "65"]])
+@pytest.mark.parametrize(
+    "args", [["--duration", "601"], ["--duration", "0"], ["--concurrency", "65"]]
+)
 def test_refuses_unbounded_runs(args):
     done = run_script("--url", "http://127.0.0.1:9", *args)
     assert done.returncode == 2
