@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS as STOP_WORDS_DEFAULT
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
-    Filter,
     LowercaseFilter,
     RegexTokenizer,
-    StemFilter,
     StopFilter,
-    Tokenizer,
+    Token,
 )
+from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
 # Typography that people type one way and publishers print another. Folding it
@@ -65,76 +65,118 @@ SECTION_BREAK = "\x1e"
 # Positions skipped between sections, so a quoted phrase never runs from a title into a body.
 SECTION_GAP = 100
 
+# Snowball's English stemmer ("Porter2"), which fixes many of the original Porter's
+# over-stemmings; on SciFact it scored 0.004 nDCG@10 higher (bench/RANKING.md).
+_STEMMER = stemmer_for_language("en")
 
-class WeightedSectionsTokenizer(Tokenizer):
-    """Words of sections joined by SECTION_BREAK; each word weighs its section's weight.
 
-    Whoosh adds a word's token boosts up into its posting weight, so a field indexed this
-    way holds BM25F's weighted term count: title mentions times the title weight, plus body
-    mentions, and so on. One field then scores a word once, with one saturation and one
-    length norm over the whole article (ranking.py). Query text has no breaks, and Whoosh
-    ignores token boosts at query time. Each token carries its section number for
-    SectionGapFilter.
+@lru_cache(maxsize=200_000)
+def _stem(folded: str) -> str:
+    return _STEMMER(folded)
+
+
+def fold_word(word: str) -> str:
+    """A word lowercased and accent-folded: how stop words and the spelling list see it."""
+    return word.lower().translate(accent_map)
+
+
+def is_stop_word(folded: str) -> bool:
+    """Whoosh's StopFilter rule: one-letter words and the stop list are not indexed."""
+    return len(folded) < 2 or folded in STOP_WORDS
+
+
+def analyse_word(word: str) -> str:
+    """One word as the index holds it (a stop word comes back folded but unstemmed)."""
+    folded = fold_word(word)
+    return folded if is_stop_word(folded) else _stem(folded)
+
+
+class TextAnalyzer(Analyzer):
+    """Words, lowercased, accent-folded, stop words dropped, stemmed (analyse_word).
+
+    What RegexTokenizer | LowercaseFilter | CharsetFilter | StopFilter | StemFilter give,
+    positions included, in one loop: the chain's per-token generator hops were a quarter
+    of indexing time. Whoosh passes no_morph=True for the unstemmed spelling words.
+
+    With `weights`, the text is sections joined by SECTION_BREAK and each word's boost is
+    its section's weight. Whoosh adds a word's boosts up into its posting weight, so the
+    field holds BM25F's weighted term count: title mentions times the title weight, plus
+    body mentions, and so on; BM25 then scores the word once, with one saturation and one
+    length norm over the whole article (ranking.py). Sections are SECTION_GAP positions
+    apart. Query text has no breaks, and Whoosh ignores boosts at query time.
     """
 
-    def __init__(self, weights: tuple[float, ...]):
+    def __init__(self, weights: tuple[float, ...] = (1.0,)):
         self.weights = weights
-        self.words = RegexTokenizer(WORD_PATTERN)
 
-    def __call__(self, value, positions=False, chars=False, start_pos=0, start_char=0,
-                 mode="", **kwargs):
+    def has_morph(self) -> bool:
+        return True  # stems: Whoosh keeps the unstemmed words in a separate spelling field
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        no_morph=False,
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        sections = value.split(SECTION_BREAK) if tokenize else [value]
         pos, char = start_pos, start_char
-        for index, section in enumerate(value.split(SECTION_BREAK)):
-            weight = self.weights[min(index, len(self.weights) - 1)]
-            for token in self.words(section, positions=positions, chars=chars,
-                                    start_pos=pos, start_char=char, mode=mode, **kwargs):
-                token.section = index
-                if mode == "index":
-                    token.boost = weight
+        for index, section in enumerate(sections):
+            token.boost = self.weights[min(index, len(self.weights) - 1)]
+            words = WORD_PATTERN.finditer(section) if tokenize else [_Whole(section)]
+            for match in words:
+                word = match.group()
+                folded = fold_word(word)
+                stopped = is_stop_word(folded)
+                if stopped and removestops:
+                    continue  # no position: "Prince of Wales" matches "prince wales"
+                token.text = folded if stopped or no_morph else _stem(folded)
+                token.stopped = stopped
+                if keeporiginal:
+                    token.original = word
                 if positions:
-                    pos = token.pos + 1
+                    token.pos = pos
+                    pos += 0 if stopped else 1
+                if chars:
+                    token.startchar = char + match.start()
+                    token.endchar = char + match.end()
                 yield token
+            pos += SECTION_GAP
             char += len(section) + len(SECTION_BREAK)
 
 
-class SectionGapFilter(Filter):
-    """Opens a SECTION_GAP between sections' positions.
+class _Whole:
+    """A match-like view of a whole string (tokenize=False: a prefix or wildcard's text)."""
 
-    It runs after the StopFilter, which renumbers positions to close the holes left by
-    stop words (so "Prince of Wales" matches the phrase "prince wales") and would close
-    a gap made earlier too.
-    """
+    def __init__(self, text: str):
+        self.text = text
 
-    def __call__(self, tokens):
-        for token in tokens:
-            if token.positions:
-                token.pos += getattr(token, "section", 0) * SECTION_GAP
-            yield token
+    def group(self) -> str:
+        return self.text
 
+    def start(self) -> int:
+        return 0
 
-def _folded_words(tokenizer: Tokenizer) -> Analyzer:
-    """Words, case- and accent-folded, stop words dropped, stemmed.
-
-    The stemmer is Snowball's English ("Porter2"), which fixes many of the original Porter's
-    over-stemmings; on SciFact it scored 0.004 nDCG@10 higher (bench/RANKING.md).
-    """
-    return (
-        tokenizer
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(stoplist=STOP_WORDS)
-        | StemFilter(lang="en", cachesize=50000)
-    )
+    def end(self) -> int:
+        return len(self.text)
 
 
 def text_analyzer() -> Analyzer:
     """Plain text: the words of any string, folded and stemmed."""
-    return _folded_words(RegexTokenizer(WORD_PATTERN))
+    return TextAnalyzer()
 
 
 def weighted_text_analyzer(weights: tuple[float, ...]) -> Analyzer:
-    """Weighted sections (WeightedSectionsTokenizer), folded and stemmed like text_analyzer()."""
-    return _folded_words(WeightedSectionsTokenizer(weights)) | SectionGapFilter()
+    """Weighted sections joined by SECTION_BREAK, folded and stemmed like text_analyzer()."""
+    return TextAnalyzer(weights)
 
 
 def name_analyzer() -> Analyzer:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from .analysis import text_analyzer
+from .analysis import WORD_PATTERN, analyse_word, fold_word
 from .model import Article
 from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .reader import LiveIndex, again_if_moved
@@ -16,7 +16,6 @@ from .search import TEXT_FIELDS, Hit, match_spans, to_hit
 from .snippets import Span, mark
 
 RELATED_LIMIT = 5
-_ANALYZER = text_analyzer()
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 
@@ -91,8 +90,8 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     throwaway RamStorage index: its writer uses a fixed /tmp/MAIN.tmp folder that
     concurrent requests delete under each other.)
     """
-    typed = {t.text for t in _ANALYZER(body, mode="query", removestops=False, no_morph=True)}
-    stems = {word: _stem(word) for word in typed}
+    typed = {fold_word(word) for word in WORD_PATTERN.findall(body)}
+    stems = {word: analyse_word(word) for word in typed}
     terms: set[str] = set()
     for node in _wanted_leaves(q):
         if node.field() not in TEXT_FIELDS:
@@ -104,10 +103,6 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
         else:  # a word, or the words of a phrase
             terms.update(text for _, text in node.iter_all_terms())
     return terms
-
-
-def _stem(word: str) -> str:
-    return next((t.text for t in _ANALYZER(word, mode="query", removestops=False)), word)
 
 
 def _expands_to(node: wq.MultiTerm, word: str) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from whoosh import index as whoosh_index
+from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from . import store
@@ -64,6 +65,8 @@ class Generation:
     # date_rank[docnum]: place in (published newest first, then id) order; the tie-break
     # of every sort, computed once here rather than from the columns on every query.
     date_rank: array
+    # Shared by the generation's searchers, so what it caches per segment is built once.
+    weighting: WeightingModel
 
 
 class LiveIndex:
@@ -176,7 +179,7 @@ def _damaged(name: str, error: BaseException) -> str:
 
 def _open_searcher(gen: Generation) -> Searcher:
     try:
-        return gen.index.searcher(weighting=weighting())
+        return gen.index.searcher(weighting=gen.weighting)
     except Exception as error:  # any failure here means unreadable files
         raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
 
@@ -190,7 +193,14 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
-    return Generation(name=name, index=ix, facets=facets, stats=stats, date_rank=date_rank)
+    return Generation(
+        name=name,
+        index=ix,
+        facets=facets,
+        stats=stats,
+        date_rank=date_rank,
+        weighting=weighting(),
+    )
 
 
 def _date_rank(reader) -> array:

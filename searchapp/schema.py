@@ -12,7 +12,7 @@ from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The sections of an article's searchable text and their weights: one title mention counts
 # as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are

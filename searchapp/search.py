@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from whoosh import query as wq
 from whoosh import sorting
 
-from .analysis import WORD_PATTERN, fold_typography, text_analyzer
+from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
 from .query import (
     OPERATORS,
     ParsedQuery,
@@ -36,8 +36,6 @@ FACET_LIMIT = 20
 MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title")
-
-_ANALYZER = text_analyzer()
 
 
 class InvalidRequestError(ValueError):
@@ -378,32 +376,12 @@ def match_spans(text: str, terms: set) -> list[Span]:
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
     # Analyse each distinct word once, then find the matching ones with one regex: the
     # scans run in C, and only the body's vocabulary goes through Python.
-    forms = [w for w in set(WORD_PATTERN.findall(text)) if _analysed(w) in wanted]
+    forms = [w for w in set(WORD_PATTERN.findall(text)) if analyse_word(w) in wanted]
     if not forms:
         return []
     forms.sort(key=len, reverse=True)  # longest first, though \b already stops "war" in "wars"
     found = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
     return [match.span() for match in found.finditer(text)]
-
-
-_ANALYSED: dict[str, str] = {}
-_ANALYSED_MAX = 200_000  # distinct words remembered; cleared when full (a vocabulary's worth)
-
-
-def _analysed(word: str) -> str:
-    """One word's analysed form, as _ANALYZER gives it in running text.
-
-    Every filter of the text analyzer works on one token at a time, so a word analyses
-    the same alone as inside an article; remembering it skips the filter chain (which
-    was most of a search's snippet time) for words seen before.
-    """
-    form = _ANALYSED.get(word)
-    if form is None:
-        if len(_ANALYSED) >= _ANALYSED_MAX:
-            _ANALYSED.clear()
-        tokens = [t.text for t in _ANALYZER(word, mode="query", removestops=False)]
-        form = _ANALYSED[word] = tokens[0] if len(tokens) == 1 else "\0" + " ".join(tokens)
-    return form
 
 
 def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount, ...]]:
@@ -444,7 +422,7 @@ def _suggest(searcher, text: str) -> str | None:
             continue
         if (SPELLING_FIELD, key) in reader:
             continue
-        if not list(_ANALYZER(key)):  # a stop word ("the") is never indexed, not misspelt
+        if is_stop_word(fold_word(key)):  # a stop word ("the") is never indexed, not misspelt
             continue
         if checked == MAX_SUGGEST_WORDS:  # each check costs ~10 ms; a pasted essay would take s
             break

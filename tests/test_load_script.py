@@ -23,7 +23,8 @@ def run_script(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://example.com", "http://10.0.0.1:8000", "https://127.0.0.1:8000", "ftp://localhost"]
+    "url",
+    ["http://example.com", "http://10.0.0.1:8000", "https://127.0.0.1:8000", "ftp://localhost"],
 )
 def test_refuses_anything_but_a_local_server(url):
     started = time.monotonic()
