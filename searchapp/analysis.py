@@ -85,6 +85,7 @@ def is_stop_word(folded: str) -> bool:
     return len(folded) < 2 or folded in STOP_WORDS
 
 
+@lru_cache(maxsize=200_000)  # snippets look up every distinct word of every hit's body
 def analyse_word(word: str) -> str:
     """One word as the index holds it (a stop word comes back folded but unstemmed)."""
     folded = fold_word(word)

@@ -143,10 +143,11 @@ def to_document(article: Article) -> dict:
     return doc
 
 
-def from_stored(stored: dict) -> Article:
-    """Rebuild an Article from a document's stored fields."""
+def from_stored(stored: dict, with_removed: bool = True) -> Article:
+    """Rebuild an Article from a document's stored fields (`removed` left empty if not wanted)."""
     removed = tuple(
-        RemovedBlock(text=t, rule=r) for r, t in json.loads(stored.get("removed") or "[]")
+        RemovedBlock(text=t, rule=r)
+        for r, t in (json.loads(stored.get("removed") or "[]") if with_removed else ())
     )
     authors = tuple(a for a in (stored.get("authors") or "").split("\n") if a)
     return Article(

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -350,7 +351,7 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
 
 def to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
     """A hit from its stored fields; `terms` (None when browsing) pick the snippets."""
-    article = from_stored(fields)
+    article = from_stored(fields, with_removed=False)  # a hit never shows them
     snippets: tuple[str, ...] = ()
     if terms is not None:
         texts = {text for name, text in terms if name in TEXT_FIELDS}
@@ -376,12 +377,15 @@ def match_spans(text: str, terms: set) -> list[Span]:
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
     # Analyse each distinct word once, then find the matching ones with one regex: the
     # scans run in C, and only the body's vocabulary goes through Python.
-    forms = [w for w in set(WORD_PATTERN.findall(text)) if analyse_word(w) in wanted]
+    forms = frozenset(w for w in set(WORD_PATTERN.findall(text)) if analyse_word(w) in wanted)
     if not forms:
         return []
-    forms.sort(key=len, reverse=True)  # longest first, though \b already stops "war" in "wars"
-    found = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
-    return [match.span() for match in found.finditer(text)]
+    return [match.span() for match in _words_regex(forms).finditer(text)]
+
+
+@lru_cache(maxsize=1024)  # the hits of one query mostly print its words the same ways
+def _words_regex(forms: frozenset[str]) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms))) + r")\b")
 
 
 def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount, ...]]:
