@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 
 from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
-from .store import NoIndexError, RebuildInProgressError, current_generation
+from .schema import SCHEMA_VERSION
+from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
 # Exit status when the index was built but some corpus files were skipped.
 EXIT_SKIPPED = 3
@@ -160,10 +161,18 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
 
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
     try:
-        current_generation(index_dir)
+        live = current_generation(index_dir)
     except NoIndexError:
         click.echo(f"No index in {index_dir} yet; building it from {corpus_dir} first.", err=True)
         run_rebuild(corpus_dir, index_dir, incremental=False)
+    else:
+        if read_build_info(index_dir, live).get("schema") != SCHEMA_VERSION:
+            click.echo(
+                f"The index in {index_dir} was built by another version of searchapp; "
+                f"rebuilding it from {corpus_dir} first.",
+                err=True,
+            )
+            run_rebuild(corpus_dir, index_dir, incremental=False)
     serve(
         host=host,
         port=port,

@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 
 from . import store
 from .ranking import weighting
+from .schema import SCHEMA_VERSION
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
 
@@ -185,6 +186,13 @@ def _open_searcher(gen: Generation) -> Searcher:
 
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
+    if store.read_build_info(index_dir, name).get("schema") != SCHEMA_VERSION:
+        # Its pickled schema may name analysers this version no longer has.
+        raise IndexUnavailableError(
+            f"The search index ({name}) was built by another version of searchapp; "
+            "run `searchapp rebuild-index` to rebuild it.",
+            name,
+        )
     try:
         store.check_files(index_dir, name)  # a truncated file: 503 now, not a 500 later
         ix = whoosh_index.open_dir(str(index_dir / name))

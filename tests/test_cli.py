@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -96,3 +98,37 @@ def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def _mark_built_by_another_version(index_dir) -> None:
+    info_path = index_dir / current_generation(index_dir) / "build.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    info_path.write_text(json.dumps({**info, "schema": 1}), encoding="utf-8")
+
+
+def test_serve_rebuilds_an_index_built_by_another_version(tmp_path, monkeypatch):
+    import searchapp.server
+
+    corpus = make_corpus(tmp_path, {"good": GOOD})
+    index = tmp_path / "ix"
+    assert run("rebuild-index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+    _mark_built_by_another_version(index)
+    old = current_generation(index)
+    served = []
+    monkeypatch.setattr(searchapp.server, "serve", lambda **kwargs: served.append(kwargs))
+    result = run("serve", "--corpus", str(corpus), "--index", str(index))
+    assert result.exit_code == 0, result.output
+    assert "built by another version" in result.output
+    assert current_generation(index) != old and served
+
+
+def test_serve_keeps_an_index_of_this_version(tmp_path, monkeypatch):
+    import searchapp.server
+
+    corpus = make_corpus(tmp_path, {"good": GOOD})
+    index = tmp_path / "ix"
+    assert run("rebuild-index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+    live = current_generation(index)
+    monkeypatch.setattr(searchapp.server, "serve", lambda **kwargs: None)
+    result = run("serve", "--corpus", str(corpus), "--index", str(index))
+    assert result.exit_code == 0 and current_generation(index) == live

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from searchapp import reader as reader_module
 from searchapp.build import rebuild_index
+from searchapp.reader import IndexUnavailableError
+from searchapp.store import current_generation
 from tests.conftest import make_corpus
 
 
@@ -30,3 +36,13 @@ def test_facets_from_columns_match_the_stored_documents(tmp_path, open_live):
         assert r.has_deletions()
         assert (gen.facets, gen.stats) == reader_module._read_facets_from_stored(r)
     assert gen.stats.articles == 2 and gen.stats.first_date == gen.stats.last_date == "2024-03-01"
+
+
+def test_an_index_built_by_another_version_is_unavailable_with_a_hint(tmp_path, open_live):
+    corpus = make_corpus(tmp_path, {"a": "Ferry news\n\nThe ferry sailed at dawn."})
+    rebuild_index(corpus, tmp_path / "ix")
+    info_path = tmp_path / "ix" / current_generation(tmp_path / "ix") / "build.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    info_path.write_text(json.dumps({**info, "schema": 1}), encoding="utf-8")
+    with pytest.raises(IndexUnavailableError, match="another version.*rebuild-index"):
+        open_live(tmp_path / "ix").generation()
