@@ -237,6 +237,10 @@ def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
                 score = matcher.score()
                 if final is not None:
                     score = final(searcher, docnum, score)
+                # Most matches score below the page's worst: one float comparison skips them.
+                if len(heap) == stop and score < heap[0][0]:
+                    matcher.next()
+                    continue
                 key = (score, -date_rank[docnum])
                 if len(heap) < stop or key > heap[0][:2]:
                     terms = {m.term() for m in term_matchers if m.is_active() and m.id() == local}
