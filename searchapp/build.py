@@ -15,13 +15,16 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .clean import find_template_lines
-from .extract import Source, build_article
-from .load import read_corpus
+from .extract import PIPELINE_VERSION, Source, Stamp, build_article
+from .load import UnchangedFile, read_corpus
 from .model import Article, SkippedFile
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
+# A file written again within its file system's timestamp step (2 s on FAT) keeps its mtime,
+# so a stamp this close to the build is not kept: the next build reads that file again.
+RECENT_NS = 2 * 10**9
 
 Progress = Callable[[int, int], None]
 
@@ -62,19 +65,26 @@ def rebuild_index(
     """Build a new generation from the corpus and make it live; raise BuildError on failure."""
     started = time.monotonic()
     with store.rebuild_lock(index_dir):
-        sources, skipped = read_sources(corpus_dir)
+        previous = _previous_build(index_dir, corpus_dir) if incremental else None
+        read_at = time.time_ns()
+        corpus = _read(corpus_dir, previous.stamps if previous else None)
+        plan = _plan(corpus, previous)
         build_dir = store.new_build_dir(index_dir)
         try:
-            previous = _previous_hashes(index_dir) if incremental else None
             if previous is not None:
                 shutil.copytree(_live_path(index_dir), build_dir, dirs_exist_ok=True)
-            counts = _write(build_dir, sources, previous, skipped, progress, procs)
+            template_lines = _template_lines(corpus, plan.todo, previous)
+            counts, added = _write(build_dir, plan, template_lines, corpus.skipped, progress, procs)
+            failed = {s.id for s in plan.todo} - added
+            store.write_snapshot(
+                build_dir, _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
+            )
             generation = store.publish(
                 index_dir,
                 build_dir,
                 {
                     "articles": counts["indexed"],
-                    "skipped": len(skipped),
+                    "skipped": len(corpus.skipped),
                     "built_at": time.time(),
                     "schema": SCHEMA_VERSION,
                 },
@@ -88,24 +98,77 @@ def rebuild_index(
     return BuildSummary(
         generation=generation,
         indexed=counts["indexed"],
-        updated=counts["updated"],
-        deleted=counts["deleted"],
-        skipped=tuple(skipped),
+        updated=len(added),
+        deleted=plan.deleted,
+        skipped=tuple(corpus.skipped),
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
     )
 
 
 def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
-    sources: list[Source] = []
-    skipped: list[SkippedFile] = []
-    for item in read_corpus(corpus_dir):
-        (skipped if isinstance(item, SkippedFile) else sources).append(item)
-    return sources, skipped
+    """Read every article file in the corpus folder."""
+    corpus = _read(corpus_dir, None)
+    return corpus.sources, corpus.skipped
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """One pass over the corpus folder."""
+
+    sources: list[Source]  # files read
+    unchanged: list[UnchangedFile]  # same stamp as at the last build: not read
+    skipped: list[SkippedFile]
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The live generation an incremental build updates."""
+
+    hashes: dict[str, str]  # article id -> content hash, from the index
+    stamps: dict[str, Stamp] | None  # relative path -> stamp; None: read every file
+    template_lines: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    full: bool  # a new index of every source, not an update of the live one
+    todo: list[Source]  # new and changed articles, to clean and add
+    stale: set[str]  # ids to delete first: changed and deleted articles
+    deleted: int  # articles whose file is gone
+
+
+def _read(corpus_dir: Path, known_stamps: dict[str, Stamp] | None) -> _Corpus:
+    corpus = _Corpus([], [], [])
+    for item in read_corpus(corpus_dir, known_stamps):
+        if isinstance(item, Source):
+            corpus.sources.append(item)
+        elif isinstance(item, UnchangedFile):
+            corpus.unchanged.append(item)
+        else:
+            corpus.skipped.append(item)
+    return corpus
 
 
 def _live_path(index_dir: Path) -> Path:
     return index_dir / store.current_generation(index_dir)
+
+
+def _previous_build(index_dir: Path, corpus_dir: Path) -> _Previous | None:
+    """What the live generation holds, or None when there is no index to update."""
+    hashes = _previous_hashes(index_dir)
+    if hashes is None:
+        return None
+    snapshot = store.read_snapshot(index_dir, store.current_generation(index_dir))
+    # Stamps only vouch for files this pipeline cleaned, from this corpus folder.
+    if (
+        snapshot is None
+        or snapshot.pipeline != PIPELINE_VERSION
+        or snapshot.corpus != str(corpus_dir.resolve())
+    ):
+        return _Previous(hashes, None, frozenset())
+    stamps = {path: stamp for path, (id_, stamp) in snapshot.files.items() if id_ in hashes}
+    return _Previous(hashes, stamps, snapshot.template_lines)
 
 
 def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
@@ -132,6 +195,47 @@ def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
         return None
 
 
+def _plan(corpus: _Corpus, previous: _Previous | None) -> _Plan:
+    if previous is None:
+        return _Plan(True, corpus.sources, set(), 0)
+    hashes = previous.hashes
+    todo = [s for s in corpus.sources if hashes.get(s.id) != s.raw_hash]
+    same = {s.id for s in corpus.sources if hashes.get(s.id) == s.raw_hash}
+    unchanged = {f.id for f in corpus.unchanged}
+    gone = set(hashes) - unchanged - {s.id for s in corpus.sources}
+    return _Plan(False, todo, set(hashes) - unchanged - same, len(gone))
+
+
+def _template_lines(
+    corpus: _Corpus, todo: list[Source], previous: _Previous | None
+) -> frozenset[str]:
+    if previous is None or previous.stamps is None:
+        # Corpus-level evidence needs the whole corpus, not just the changed files.
+        return find_template_lines(s.text for s in corpus.sources if s.kind == "text")
+    # Unchanged files are not read: keep the lines the last build found, and add those the
+    # changed files share often enough in the whole corpus (a few changed articles repeating
+    # a line are not a template). Lines are only added here; a full rebuild recounts them all.
+    total = sum(f.kind == "text" for f in [*corpus.sources, *corpus.unchanged])
+    found = find_template_lines((s.text for s in todo if s.kind == "text"), total_docs=total)
+    return previous.template_lines | found
+
+
+def _snapshot(
+    corpus_dir: Path,
+    corpus: _Corpus,
+    failed: set[str],
+    template_lines: frozenset[str],
+    read_at: int,
+) -> store.CorpusSnapshot:
+    """The stamps of the files the new generation holds (not those that failed to clean)."""
+    files = {
+        f.path: (f.id, f.stamp)
+        for f in [*corpus.unchanged, *corpus.sources]
+        if f.id not in failed and f.stamp and max(f.stamp[1], f.stamp[3]) < read_at - RECENT_NS
+    }
+    return store.CorpusSnapshot(str(corpus_dir.resolve()), PIPELINE_VERSION, files, template_lines)
+
+
 def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | None) -> Iterable:
     workers = procs if procs is not None else min(2, os.cpu_count() or 1)
     if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
@@ -154,37 +258,35 @@ def _writer_options(count: int, full: bool, procs: int | None) -> dict:
     return {"limitmb": 256}
 
 
-def _write(build_dir, sources, previous, skipped, progress, procs) -> dict[str, int]:
-    """Add the new and changed articles to the build, drop the deleted ones."""
-    if previous is None:
+def _write(build_dir, plan, template_lines, skipped, progress, procs) -> tuple[dict, set[str]]:
+    """Add the new and changed articles to the build, drop the deleted ones.
+
+    Returns the counts and the ids of the articles added.
+    """
+    if plan.full:
         ix = whoosh_index.create_in(str(build_dir), build_schema())
-        todo, stale = sources, set()
     else:
         ix = whoosh_index.open_dir(str(build_dir))
-        todo = [s for s in sources if previous.get(s.id) != s.raw_hash]
-        stale = set(previous) - {s.id for s in sources if previous.get(s.id) == s.raw_hash}
-    # Corpus-level evidence needs the whole corpus, not just the changed files.
-    template_lines = find_template_lines(s.text for s in sources if s.kind == "text")
-    added = removed_blocks = 0
+    added: set[str] = set()
+    removed_blocks = 0
     # Separate segment files are opened lazily; a compound file is copied into memory.
-    writer = ix.writer(compound=False, **_writer_options(len(todo), previous is None, procs))
+    writer = ix.writer(compound=False, **_writer_options(len(plan.todo), plan.full, procs))
     try:
-        for doc_id in stale:
+        for doc_id in plan.stale:
             writer.delete_by_term("id", doc_id)
-        for done, result in enumerate(_clean(todo, template_lines, procs), start=1):
+        for done, result in enumerate(_clean(plan.todo, template_lines, procs), start=1):
             if isinstance(result, Article):
                 writer.add_document(**to_document(result))
-                added += 1
+                added.add(result.id)
                 removed_blocks += len(result.removed)
             else:
                 skipped.append(result)
             if progress:
-                progress(done, len(todo))
+                progress(done, len(plan.todo))
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
     with ix.reader() as reader:
         indexed = reader.doc_count()
-    gone = 0 if previous is None else len(set(previous) - {s.id for s in sources})
-    return {"indexed": indexed, "updated": added, "deleted": gone, "removed_blocks": removed_blocks}
+    return {"indexed": indexed, "removed_blocks": removed_blocks}, added

@@ -417,13 +417,21 @@ def strip_boilerplate(text: str) -> str:
 
 
 def find_template_lines(
-    texts: Iterable[str], *, min_docs: int = 3, min_share: float = 0.02
+    texts: Iterable[str],
+    *,
+    min_docs: int = 3,
+    min_share: float = 0.02,
+    total_docs: int | None = None,
 ) -> frozenset[str]:
-    """Keys of short lines found in many documents: page template, not content."""
+    """Keys of short lines found in many documents: page template, not content.
+
+    `total_docs` is the size of the corpus the texts come from, when they are only part of
+    it; the share is taken of that, not of the texts given.
+    """
     counts: Counter[str] = Counter()
     docs = 0
     for text in texts:
         docs += 1
         counts.update({line_key(s) for s in text.splitlines() if 0 < word_count(s) <= 15})
-    need = max(min_docs, math.ceil(min_share * docs))
+    need = max(min_docs, math.ceil(min_share * (docs if total_docs is None else total_docs)))
     return frozenset(k for k, c in counts.items() if c >= need)

@@ -16,6 +16,9 @@ PIPELINE_VERSION = "1"
 
 SIDECAR_FIELDS = {"title": str, "url": str, "published": str, "outlet": str, "authors": list}
 
+# (size, mtime in ns) of an article file, then of its sidecar ((0, 0) when it has none).
+Stamp = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True)
 class Source:
@@ -27,6 +30,7 @@ class Source:
     text: str
     raw_hash: str  # hash of the file and its sidecar bytes
     sidecar: dict = field(default_factory=dict)
+    stamp: Stamp | None = None  # taken before the bytes were read; None: not read from disk
 
 
 def content_hash(*parts: bytes) -> str:

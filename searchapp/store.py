@@ -2,7 +2,7 @@
 
 Layout of INDEX_DIR:
     CURRENT          name of the live generation, replaced atomically by rename
-    gen-<stamp>/     one complete Whoosh index per build, plus build.json
+    gen-<stamp>/     one complete Whoosh index per build, plus build.json and sources.json
     .building-*/     a build in progress (removed by the next rebuild if it died)
     .rebuild.lock    held (flock) while a rebuild runs
 
@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 POINTER = "CURRENT"
@@ -25,6 +26,8 @@ BUILD_PREFIX = ".building-"
 GEN_PREFIX = "gen-"
 BUILD_INFO = "build.json"
 MANIFEST = "files"  # key in build.json: {file name: size in bytes}
+SNAPSHOT = "sources.json"  # the corpus files a build indexed, for the next incremental build
+SNAPSHOT_FORMAT = 1
 
 
 class NoIndexError(Exception):
@@ -56,6 +59,47 @@ def read_build_info(index_dir: Path, name: str) -> dict:
         return json.loads((index_dir / name / BUILD_INFO).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+@dataclass(frozen=True)
+class CorpusSnapshot:
+    """The corpus as a generation indexed it: each file's stamp, and the template lines."""
+
+    corpus: str  # the corpus folder, resolved
+    pipeline: str  # extract.PIPELINE_VERSION of the build
+    files: dict[str, tuple[str, tuple[int, ...]]]  # relative path -> (article id, stamp)
+    template_lines: frozenset[str]
+
+
+def write_snapshot(build_dir: Path, snapshot: CorpusSnapshot) -> None:
+    """Save the snapshot in a build folder (before publish, so the manifest covers it)."""
+    record = {
+        "format": SNAPSHOT_FORMAT,
+        "corpus": snapshot.corpus,
+        "pipeline": snapshot.pipeline,
+        "template_lines": sorted(snapshot.template_lines),
+        "files": {path: [id_, *stamp] for path, (id_, stamp) in snapshot.files.items()},
+    }
+    (build_dir / SNAPSHOT).write_text(json.dumps(record), encoding="utf-8")
+
+
+def read_snapshot(index_dir: Path, name: str) -> CorpusSnapshot | None:
+    """A generation's snapshot; None when it has none, or one this version cannot read."""
+    try:
+        record = json.loads((index_dir / name / SNAPSHOT).read_text(encoding="utf-8"))
+        if record["format"] != SNAPSHOT_FORMAT:
+            return None
+        return CorpusSnapshot(
+            corpus=str(record["corpus"]),
+            pipeline=str(record["pipeline"]),
+            files={
+                str(path): (str(id_), tuple(int(n) for n in stamp))
+                for path, (id_, *stamp) in record["files"].items()
+            },
+            template_lines=frozenset(str(line) for line in record["template_lines"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 @contextmanager
