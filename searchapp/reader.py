@@ -186,7 +186,8 @@ def _open_searcher(gen: Generation) -> Searcher:
 
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
-    if store.read_build_info(index_dir, name).get("schema") != SCHEMA_VERSION:
+    info = store.read_build_info(index_dir, name)  # {} when pruned meanwhile: open says so
+    if info and info.get("schema") != SCHEMA_VERSION:
         # Its pickled schema may name analysers this version no longer has.
         raise IndexUnavailableError(
             f"The search index ({name}) was built by another version of searchapp; "
@@ -309,6 +310,8 @@ def again_if_moved(live: LiveIndex, attempt: Callable[[], T]) -> T:
     try:
         return attempt()
     except IndexUnavailableError as error:
-        if error.generation is None or error.generation == live.generation().name:
+        # The pointer, not live.generation(): opening the new generation is attempt()'s job.
+        live_now = store.current_generation(live.index_dir)
+        if error.generation is None or error.generation == live_now:
             raise
     return attempt()

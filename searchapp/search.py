@@ -120,6 +120,11 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     """Run one search; raises InvalidRequestError or reader.IndexUnavailableError."""
     request.validate()
     started = time.perf_counter()
+    # Opening the generation is inside the retry too: it can be pruned before it opens.
+    return again_if_moved(live, lambda: _cached_search(live, request, started))
+
+
+def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
     # Same generation and same request give the same page (the request is frozen, so
     # hashable; q is kept as typed because a did-you-mean echoes its spacing).
     key = (live.generation().name, request)
@@ -127,7 +132,7 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     if cached is not None:
         took_ms = round((time.perf_counter() - started) * 1000, 2)
         return replace(cached, request=request, took_ms=took_ms)
-    page = again_if_moved(live, lambda: _search(live, request, started))
+    page = _search(live, request, started)
     if page.generation == key[0]:
         live.results.put(key, page)
     return page

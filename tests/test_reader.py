@@ -9,6 +9,7 @@ import pytest
 from searchapp import reader as reader_module
 from searchapp.build import rebuild_index
 from searchapp.reader import IndexUnavailableError
+from searchapp.search import SearchRequest, search
 from searchapp.store import current_generation
 from tests.conftest import make_corpus
 
@@ -46,3 +47,25 @@ def test_an_index_built_by_another_version_is_unavailable_with_a_hint(tmp_path, 
     info_path.write_text(json.dumps({**info, "schema": 1}), encoding="utf-8")
     with pytest.raises(IndexUnavailableError, match="another version.*rebuild-index"):
         open_live(tmp_path / "ix").generation()
+
+
+def test_a_search_retries_when_its_generation_is_pruned_before_it_opens(
+    tmp_path, open_live, monkeypatch
+):
+    corpus = make_corpus(tmp_path, {"a": "Ferry news\n\nThe ferry sailed at dawn."})
+    index = tmp_path / "ix"
+    rebuild_index(corpus, index)
+    old = current_generation(index)
+    rebuild_index(corpus, index)
+    real_open = reader_module._open_generation
+    opened: list[str] = []
+
+    def open_after_a_race(index_dir, name):
+        opened.append(name)
+        if len(opened) == 1:  # as if two rebuilds pruned the generation it read first
+            raise IndexUnavailableError("Index 'MAIN' does not exist", old)
+        return real_open(index_dir, name)
+
+    monkeypatch.setattr(reader_module, "_open_generation", open_after_a_race)
+    assert search(open_live(index), SearchRequest(q="ferry")).total == 1
+    assert len(opened) == 2
