@@ -49,9 +49,10 @@ def serve(
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 5,
-        # Recycle workers now and then so a slow leak can never grow without bound.
-        "max_requests": 20000,
-        "max_requests_jitter": 2000,
+        # Recycle workers now and then so a slow leak can never grow without bound; rarely,
+        # since a new worker reopens the index (about 0.6 s at 100k articles).
+        "max_requests": 200_000,
+        "max_requests_jitter": 20_000,
         "limit_request_line": REQUEST_LINE_BYTES,
         "limit_request_fields": 50,
         "accesslog": None,
