@@ -16,7 +16,7 @@ SCHEMA_VERSION = 8
 
 # The sections of an article's searchable text and their weights: one title mention counts
 # as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are
-# indexed together as the one `text` field (analysis.WeightedSectionsTokenizer), so BM25
+# indexed together as the one `text` field (analysis.TextAnalyzer with weights), so BM25
 # saturates and length-normalises a word once per article, not once per section: that
 # scored better than per-field BM25 on SciFact and on our judged queries (bench/RANKING.md).
 # A weight above 2 keeps a headline mention ahead of two mentions in a similar body.
