@@ -249,9 +249,7 @@ def _column(reader, fieldname: str) -> list:
 
 
 def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
-    """Facet values and corpus stats from the columns (schema 6 on), not the stored docs."""
-    if "authors_column" not in reader.schema:  # built before schema 6: serve it until rebuilt
-        return _read_facets_from_stored(reader)
+    """Facet values and corpus stats from the columns, not the stored docs."""
     size = reader.doc_count_all()
     deleted = set(range(size)) - set(reader.all_doc_ids()) if reader.has_deletions() else set()
 
@@ -268,22 +266,6 @@ def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
         for names in text(_column(reader, "authors_column"))
     ]
     dates = [d for d in text(_column(reader, "published_column")) if d]
-    return _facets_and_stats(reader, outlet, authors, year, dates)
-
-
-def _read_facets_from_stored(reader) -> tuple[FacetColumns, CorpusStats]:
-    size = reader.doc_count_all()
-    outlet: list[str | None] = [None] * size
-    authors: list[tuple[str, ...]] = [()] * size
-    year: list[str | None] = [None] * size
-    dates: list[str] = []
-    for docnum, fields in reader.iter_docs():
-        outlet[docnum] = fields.get("outlet") or None
-        authors[docnum] = tuple(a for a in (fields.get("authors") or "").split("\n") if a)
-        published = fields.get("published_text")
-        if published:
-            year[docnum] = published[:4]
-            dates.append(published)
     return _facets_and_stats(reader, outlet, authors, year, dates)
 
 

@@ -85,3 +85,10 @@ def test_sections_weigh_their_words_and_keep_phrases_apart():
     positions = [p for _, p, _ in found]
     assert positions[1] == positions[0] + 1 and positions[3] == positions[2] + 1
     assert positions[2] - positions[1] > SECTION_GAP
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_analysis_keeps_a_words_first_letter(text):
+    # search.match_spans relies on it to skip stemming words that cannot match.
+    for word in WORD_PATTERN.findall(text):
+        assert analyse_word(word)[:1] == fold_word(word[:1])[:1]
