@@ -293,7 +293,6 @@ def again_if_moved(live: LiveIndex, attempt: Callable[[], T]) -> T:
         return attempt()
     except IndexUnavailableError as error:
         # The pointer, not live.generation(): opening the new generation is attempt()'s job.
-        live_now = store.current_generation(live.index_dir)
-        if error.generation is None or error.generation == live_now:
+        if error.generation is None or error.generation == store.current_generation(live.index_dir):
             raise
     return attempt()
