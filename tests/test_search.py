@@ -203,13 +203,13 @@ def test_a_phrase_does_not_run_from_the_title_into_the_body(tmp_path, open_live)
 
 
 def test_a_word_in_the_body_is_counted_once_when_the_lead_repeats_it(tmp_path, open_live):
-    # The lead is shown apart but is the body's first paragraph; counted twice, its words
-    # would outrank a headline mention.
+    # The lead is shown apart but is the body's first paragraph; counted twice, its two
+    # mentions would weigh 2 x 1.5 + 2 x 1 = 5 and outrank the headline's 3.
     live, _ = build(
         tmp_path,
         open_live,
         {
-            "lead.txt": "Harbour pilots went on strike at dawn.\n\nShips waited offshore.",
+            "lead.txt": "Harbour pilots struck at dawn in the harbour.\n\nShips waited offshore.",
             "lead.json": {"title": "Port stands still"},
             "title.txt": "Work stopped at dawn.\n\nShips waited offshore.",
             "title.json": {"title": "Harbour pilots stop work"},
