@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import lxml.etree
 import lxml.html
 import trafilatura
 
-from .htmlmeta import read_metadata, squash_key, squash_space
+from .htmlmeta import PageMeta, read_metadata, squash_key, squash_space
 
 
 @dataclass(frozen=True)
-class HtmlPage:
-    """What one HTML page says about itself, and its main text."""
+class HtmlPage(PageMeta):
+    """What one HTML page says about itself (PageMeta's fields), and its main text."""
 
-    title: str | None
-    authors: tuple[str, ...]
-    published: str | None  # ISO 8601 date or date-time
-    url: str | None
-    outlet: str | None
-    description: str | None
     text: str  # paragraphs separated by a blank line; list items as "- " lines
     headings: tuple[str, ...]  # h2-h4 inside the main content
 
@@ -39,12 +33,7 @@ def extract_html(html: str) -> HtmlPage:
     blocks = _main_blocks(tree)
     blocks = _drop_repeated_header(blocks, meta.title, meta.description)
     return HtmlPage(
-        title=meta.title,
-        authors=meta.authors,
-        published=meta.published,
-        url=meta.url,
-        outlet=meta.outlet,
-        description=meta.description,
+        **asdict(meta),
         text="\n\n".join(text for _, text in blocks),
         headings=tuple(text for kind, text in blocks if kind in ("h2", "h3", "h4")),
     )
