@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import articles
+from . import articles, coverage
 from . import search as core
 from .openapi import OPENAPI
 from .params import search_request
@@ -77,6 +77,50 @@ def related(article_id: str):
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
+def story_json(story: coverage.Story) -> dict:
+    """A story as JSON: its articles by date and outlet, what each adds, the travelled quotes."""
+    added = {c.article.id: c for c in story.contributions}
+
+    def quote(q) -> dict:
+        return {"text": q.text, "speaker": q.speaker}
+
+    return {
+        "id": story.id,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published,
+                "adds": {
+                    "sentences": list(added[a.id].sentences),
+                    "quotes": [quote(q) for q in added[a.id].quotes],
+                    "names": list(added[a.id].names),
+                },
+            }
+            for a in story.articles
+        ],
+        "travelled_quotes": [
+            {
+                "text": t.text,
+                "speaker": t.speaker,
+                "first": t.first,
+                "printed_by": [
+                    {"id": p.article_id, "outlet": p.outlet, "published": p.published}
+                    for p in t.printings
+                ],
+            }
+            for t in story.travelled
+        ],
+        "copies": [list(group) for group in story.copies],
+    }
+
+
+@api.get("/stories/<int:story_id>")
+def story(story_id: int):
+    return jsonify(story_json(coverage.get_story(live_index(), story_id)))
+
+
 @api.get("/suggest")
 def suggest():
     text = request.args.get("q", "")
@@ -98,6 +142,11 @@ def bad_parameter(error: core.InvalidRequestError):
 @api.errorhandler(articles.ArticleNotFoundError)
 def unknown_article(error: articles.ArticleNotFoundError):
     return problem(404, "No article with that id.")
+
+
+@api.errorhandler(coverage.StoryNotFoundError)
+def unknown_story(error: coverage.StoryNotFoundError):
+    return problem(404, "No story with that number.")
 
 
 @api.errorhandler(IndexUnavailableError)

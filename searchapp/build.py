@@ -16,8 +16,10 @@ from whoosh import index as whoosh_index
 from . import store
 from .clean import find_template_lines
 from .extract import PIPELINE_VERSION, Source, Stamp, build_article
+from .groups import Groups, compute_groups, write_groups
 from .load import UnchangedFile, read_corpus
 from .model import Article, SkippedFile
+from .profile import profile_from_bytes, signature_from_bytes
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
 # Below this many articles a process pool costs more than it saves.
@@ -42,6 +44,9 @@ class BuildSummary:
     skipped: tuple[SkippedFile, ...]
     removed_blocks: int
     seconds: float
+    copy_groups: int = 0  # groups of two or more articles that are copies of one text
+    copies: int = 0  # articles in those groups beyond the first of each
+    stories: int = 0  # groups of articles about one event
 
     def line(self) -> str:
         """The one summary line the CLI prints."""
@@ -50,6 +55,8 @@ class BuildSummary:
             parts.append(f"{self.updated} updated, {self.deleted} deleted")
         parts.append(f"{len(self.skipped)} skipped")
         parts.append(f"{self.removed_blocks} boilerplate blocks removed")
+        parts.append(f"{self.copy_groups} copy groups ({self.copies} copies folded)")
+        parts.append(f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}")
         parts.append(f"{self.seconds:.1f}s")
         return ", ".join(parts) + f" (generation {self.generation})"
 
@@ -76,6 +83,8 @@ def rebuild_index(
             template_lines = _template_lines(corpus, plan.todo, previous)
             counts, added = _write(build_dir, plan, template_lines, corpus.skipped, progress, procs)
             failed = {s.id for s in plan.todo} - added
+            groups = group_articles(build_dir)
+            write_groups(build_dir, groups)
             store.write_snapshot(
                 build_dir, _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
             )
@@ -103,7 +112,31 @@ def rebuild_index(
         skipped=tuple(corpus.skipped),
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
+        copy_groups=len(groups.copies),
+        copies=sum(len(g) - 1 for g in groups.copies),
+        stories=len(groups.stories),
     )
+
+
+def group_articles(build_dir: Path) -> Groups:
+    """Copies, stories and name variants of every article in the build, from its columns.
+
+    The columns hold each article's profile (profile.py), so unchanged articles of an
+    incremental build count as much as the new ones without being cleaned again.
+    """
+    ix = whoosh_index.open_dir(str(build_dir))
+    items = []
+    with ix.reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            ids = segment.column_reader("id")
+            signatures = segment.column_reader("signature_column")
+            profiles = segment.column_reader("profile_column")
+            for docnum in segment.all_doc_ids():  # skips deleted documents
+                article_id = ids[docnum]
+                names, story = profile_from_bytes(article_id, profiles[docnum])
+                items.append((article_id, signature_from_bytes(signatures[docnum]), names, story))
+    items.sort(key=lambda item: item[0])  # the same groups whatever the segment order
+    return compute_groups(items)
 
 
 def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:

@@ -4,7 +4,20 @@ _STRING_OR_NULL = {"type": ["string", "null"]}
 
 _HIT = {
     "type": "object",
-    "required": ["id", "title", "outlet", "authors", "published", "url", "score", "snippets"],
+    "required": [
+        "id",
+        "title",
+        "outlet",
+        "authors",
+        "published",
+        "url",
+        "score",
+        "snippets",
+        "copies",
+        "more_copies",
+        "story",
+        "folded",
+    ],
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
@@ -20,6 +33,31 @@ _HIT = {
             "type": "array",
             "maxItems": 3,
             "items": {"type": "string", "description": "HTML: escaped text, hits in <mark>"},
+        },
+        "copies": {
+            "type": "array",
+            "description": "Other articles with the same text (syndicated or republished copies)",
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "outlet", "published"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "outlet": _STRING_OR_NULL,
+                    "published": _STRING_OR_NULL,
+                },
+            },
+        },
+        "more_copies": {"type": "integer", "minimum": 0, "description": "copies not listed"},
+        "story": {
+            "type": ["integer", "null"],
+            "description": "the story this article belongs to (/api/stories/{story}), or null",
+        },
+        "folded": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "matches folded behind this hit: its copies, or its story's "
+            "other articles with group=story",
         },
     },
 }
@@ -103,6 +141,23 @@ SEARCH_PARAMETERS = [
         "Only articles published on or before this date.",
         {"type": "string", "format": "date"},
     ),
+    _param("speaker", "Only articles quoting this speaker (a facet value).", {"type": "string"}),
+    _param(
+        "collapse",
+        "true (default): one hit per group of copies; false: every copy.",
+        {"type": "boolean"},
+    ),
+    _param(
+        "group",
+        "story: one hit per story (articles about one event).",
+        {"type": "string", "enum": ["story"]},
+    ),
+    _param(
+        "variants",
+        "true (default): a name also finds the corpus's other spellings of it; false: only "
+        "the spelling typed.",
+        {"type": "boolean"},
+    ),
 ]
 
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -157,6 +212,22 @@ OPENAPI = {
                         },
                     },
                     "404": _problem_response("Unknown id"),
+                    "503": _problem_response("No index"),
+                },
+            }
+        },
+        "/api/stories/{id}": {
+            "get": {
+                "summary": "One story: its articles, what each adds, the quotes that travelled",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The story",
+                        "content": {"application/json": {"schema": _ref("Story")}},
+                    },
+                    "404": _problem_response("Unknown story"),
                     "503": _problem_response("No index"),
                 },
             }
@@ -227,8 +298,13 @@ OPENAPI = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["outlet", "author", "year"],
-                        "properties": {"outlet": _FACET, "author": _FACET, "year": _FACET},
+                        "required": ["outlet", "author", "year", "speaker"],
+                        "properties": {
+                            "outlet": _FACET,
+                            "author": _FACET,
+                            "year": _FACET,
+                            "speaker": _FACET,
+                        },
                     },
                     "suggestion": _STRING_OR_NULL,
                     "notice": _STRING_OR_NULL,
@@ -274,6 +350,49 @@ OPENAPI = {
                 "properties": {
                     "id": {"type": "string"},
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                },
+            },
+            "Story": {
+                "type": "object",
+                "required": ["id", "articles", "travelled_quotes", "copies"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "articles": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "title", "outlet", "published", "adds"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "title": {"type": "string"},
+                                "outlet": _STRING_OR_NULL,
+                                "published": _STRING_OR_NULL,
+                                "adds": {
+                                    "type": "object",
+                                    "required": ["sentences", "quotes", "names"],
+                                    "properties": {
+                                        "sentences": {"type": "array"},
+                                        "quotes": {"type": "array"},
+                                        "names": {"type": "array"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "travelled_quotes": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["text", "speaker", "first", "printed_by"],
+                            "properties": {
+                                "text": {"type": "string"},
+                                "speaker": _STRING_OR_NULL,
+                                "first": _STRING_OR_NULL,
+                                "printed_by": {"type": "array", "minItems": 2},
+                            },
+                        },
+                    },
+                    "copies": {"type": "array", "items": {"type": "array"}},
                 },
             },
             "Suggestions": {

@@ -49,6 +49,17 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     return value
 
 
+def _switch(args: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    raise InvalidRequestError(name, f"{name} must be true or false, not {raw[:20]!r}")
+
+
 def search_request(args: Mapping[str, str]) -> SearchRequest:
     """Build and validate a SearchRequest; InvalidRequestError names the bad parameter."""
     request = SearchRequest(
@@ -62,6 +73,10 @@ def search_request(args: Mapping[str, str]) -> SearchRequest:
         year=_year(args),
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
+        speaker=_text(args, "speaker"),
+        collapse=_switch(args, "collapse", True),
+        group=_text(args, "group"),
+        variants=_switch(args, "variants", True),
     )
     request.validate()
     return request

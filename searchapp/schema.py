@@ -9,10 +9,11 @@ from whoosh import columns, fields
 
 from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text_analyzer
 from .model import Article, RemovedBlock
+from .profile import profile_bytes, profile_of, signature_bytes
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The sections of an article's searchable text and their weights: one title mention counts
 # as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are
@@ -41,6 +42,8 @@ USER_FIELD_ALIASES = {
     "outlet": "outlet",
     "body": "text",
     "text": "text",
+    "quote": "quotes",
+    "quotes": "quotes",
 }
 
 
@@ -77,6 +80,13 @@ def build_schema() -> fields.Schema:
         published_column=fields.COLUMN(columns.VarBytesColumn()),
         title_derived=fields.STORED,
         removed=fields.STORED,
+        # Quoted statements (quote:"..."), who said them (a facet and filter), and the
+        # profile the corpus-wide steps read back after the build (profile.py).
+        quotes=fields.TEXT(analyzer=text_analyzer()),
+        speaker_facet=fields.KEYWORD(commas=True, lowercase=False),
+        speakers_column=fields.COLUMN(columns.VarBytesColumn()),
+        signature_column=fields.COLUMN(columns.VarBytesColumn()),
+        profile_column=fields.COLUMN(columns.VarBytesColumn()),
     )
 
 
@@ -136,6 +146,15 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    profile = profile_of(article)
+    doc["signature_column"] = signature_bytes(profile.signature)
+    doc["profile_column"] = profile_bytes(profile)
+    if profile.quotes:
+        doc["quotes"] = "\n\n".join(q.text for q in profile.quotes)
+    speakers = sorted({q.speaker.replace(",", " ") for q in profile.quotes if q.speaker})
+    if speakers:
+        doc["speaker_facet"] = ",".join(speakers)
+        doc["speakers_column"] = "\n".join(speakers).encode("utf-8")
     published = parse_published(article.published)
     if published is not None:
         doc["published"] = published

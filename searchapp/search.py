@@ -31,13 +31,15 @@ from .snippets import Span, make_snippets, plain_snippet
 
 SORTS = ("relevance", "date")
 MATCHES = ("all", "any")
+GROUPS = ("story",)  # group=story: one hit per story instead of one per copy group
+MAX_LISTED_COPIES = 20  # copies named under a hit; the rest are counted
 MAX_PER_PAGE = 100
 MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
 # Fields whose query words are marked in snippets and on the article page.
-TEXT_FIELDS = ("text", "title")
+TEXT_FIELDS = ("text", "title", "quotes")
 
 
 class InvalidRequestError(ValueError):
@@ -60,6 +62,10 @@ class SearchRequest:
     year: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    speaker: str | None = None
+    collapse: bool = True  # one hit per group of copies
+    group: str | None = None  # "story": one hit per story
+    variants: bool = True  # also search the corpus's other spellings of a name
 
     def validate(self) -> None:
         """Raise InvalidRequestError for the first parameter out of range."""
@@ -75,6 +81,8 @@ class SearchRequest:
             raise InvalidRequestError("sort", f"sort must be one of: {', '.join(SORTS)}")
         if self.match not in MATCHES:
             raise InvalidRequestError("match", f"match must be one of: {', '.join(MATCHES)}")
+        if self.group is not None and self.group not in GROUPS:
+            raise InvalidRequestError("group", f"group must be one of: {', '.join(GROUPS)}")
         if self.year is not None and not (self.year.isdigit() and len(self.year) == 4):
             raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
         try:
@@ -93,6 +101,20 @@ class Hit:
     url: str | None
     score: float | None
     snippets: tuple[str, ...]
+    copies: tuple[Copy, ...] = ()  # the other articles that are copies of this one
+    more_copies: int = 0  # copies beyond those listed
+    story: int | None = None  # its story's number (/stories/<n>), when it has one
+    folded: int = 0  # matches hidden behind this hit (its copies, or with group=story its story)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another article with the same text, as a hit lists it."""
+
+    id: str
+    title: str
+    outlet: str | None
+    published: str | None
 
 
 @dataclass(frozen=True)
@@ -142,6 +164,7 @@ def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> R
 def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
+        typed: frozenset = frozenset()  # words widened to their variants, as typed
         browsing = not request.q.strip()
         if browsing:
             parsed = ParsedQuery(wq.Every(), "")
@@ -150,13 +173,15 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
             if parsed.notice:
                 notices.append(parsed.notice)
             parsed = _cap_expansions(parsed, searcher, notices)
+            if request.variants:
+                parsed, typed = _with_variants(parsed, gen, notices)
             if not words_of(request.q) and not notices:
                 notices.append("Your query has no words to search for.")
             elif parsed.query is wq.NullQuery and not notices:
                 notices.append(
                     "Your query has only very common words (such as 'the'), which are not searched."
                 )
-        matches = _run(searcher, gen, parsed.query, request, browsing)
+        matches = _run(searcher, gen, parsed.query, request, browsing, typed)
         if (
             not browsing
             and not matches.total
@@ -174,7 +199,12 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
                 )
         total = matches.total
         hits = tuple(
-            to_hit(searcher.stored_fields(docnum), None if browsing else terms, score)
+            _with_groups(
+                to_hit(searcher.stored_fields(docnum), None if browsing else terms, score),
+                gen,
+                searcher,
+                matches.folded.get(docnum, 0),
+            )
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
@@ -198,25 +228,46 @@ class _Matches:
     total: int  # exact, however deep the page
     docnums: Collection[int]  # every match, for the facet counts
     page: list[tuple[float | None, int, set]]  # (score, docnum, matched terms) on the page
+    folded: dict[int, int] = field(default_factory=dict)  # docnum -> matches folded behind it
 
 
-def _run(searcher, gen, q, request: SearchRequest, browsing: bool) -> _Matches:
+def _fold_groups(gen, request: SearchRequest):
+    """The docnum -> group array that results fold by, or None to show every match."""
+    if request.group == "story":
+        return gen.story_group
+    return gen.copy_group if request.collapse else None
+
+
+def _run(searcher, gen, q, request: SearchRequest, browsing: bool, typed=frozenset()) -> _Matches:
     start = (request.page - 1) * request.per_page
     stop = start + request.per_page
     flt = _filters(request)
+    fold = _fold_groups(gen, request)
     if browsing or request.sort == "date":
         # No score to rank by: one sorted pass on the generation's date rank.
-        results = searcher.search(q, limit=stop, sortedby=_RankFacet(gen.date_rank), filter=flt)
+        options = {"collapse": _ArrayFacet(fold, add=1), "collapse_limit": 1} if fold else {}
+        results = searcher.search(
+            q, limit=stop, sortedby=_ArrayFacet(gen.date_rank), filter=flt, **options
+        )
         docnums = [results.docnum(i) for i in range(start, min(stop, results.scored_length()))]
         terms = {} if browsing else _matched_terms(searcher, q, docnums)
         page = [(None, docnum, terms.get(docnum, set())) for docnum in docnums]
-        return _Matches(len(results), results.docs(), page)
-    total, docnums, best = _scored(searcher, gen.date_rank, q, flt, stop)
-    return _Matches(total, docnums, best[start:stop])
+        hidden = getattr(results, "collapsed_counts", {})
+        folded = {d: hidden.get(fold[d] + 1, 0) for d in docnums} if fold else {}
+        return _Matches(len(results), results.docs(), page, folded)
+    total, docnums, best, folded = _scored(searcher, gen.date_rank, q, flt, stop, fold, typed)
+    return _Matches(total, docnums, best[start:stop], folded)
 
 
-def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
-    """(total, every matching docnum, the best `stop` as (score, docnum, terms)).
+def _scored(
+    searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int, fold=None, typed=frozenset()
+):
+    """(total, every matching docnum, the best `stop` as (score, docnum, terms), folded).
+
+    With `fold` (docnum -> group, -1 for none) only the best match of each group is
+    ranked; the others are counted in `folded` under the docnum of that best match, and
+    the total counts each group once. With `typed` (terms a name was widened from), an
+    article holding more of the spellings as typed ranks above one holding variants only.
 
     One pass over the matches, scoring each: the exact total and the facets need all of
     them anyway. (Whoosh's top-k collector skips nothing here, since a word is an OR over
@@ -232,9 +283,12 @@ def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
     context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
     docnums: list[int] = []
     heap: list = []  # (score, -rank, docnum, terms): the worst of the kept on top
+    best_of: dict[int, tuple] = {}  # group -> its best (score, -rank, docnum, terms)
+    members: Counter = Counter()  # group -> its matches
     for segment, offset in searcher.leaf_searchers():
         matcher = q.matcher(segment, context)
         term_matchers = list(matcher.term_matchers())
+        exact = [m for m in term_matchers if m.term() in typed] if typed else []
         while matcher.is_active():
             local = matcher.id()
             docnum = offset + local
@@ -243,21 +297,39 @@ def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
                 score = matcher.score()
                 if final is not None:
                     score = final(searcher, docnum, score)
+                if exact:
+                    score += SPELLING_TIER * sum(m.is_active() and m.id() == local for m in exact)
+                group = fold[docnum] if fold is not None else -1
+                if group >= 0:
+                    key = (score, -date_rank[docnum])
+                    members[group] += 1
+                    held = best_of.get(group)
+                    if held is None or key > held[:2]:
+                        best_of[group] = (*key, docnum, terms_here(term_matchers, local))
+                    matcher.next()
+                    continue
                 # Most matches score below the page's worst: one float comparison skips them.
                 if len(heap) == stop and score < heap[0][0]:
                     matcher.next()
                     continue
                 key = (score, -date_rank[docnum])
                 if len(heap) < stop or key > heap[0][:2]:
-                    terms = {m.term() for m in term_matchers if m.is_active() and m.id() == local}
-                    item = (*key, docnum, terms)
+                    item = (*key, docnum, terms_here(term_matchers, local))
                     if len(heap) < stop:
                         heapq.heappush(heap, item)
                     else:
                         heapq.heapreplace(heap, item)
             matcher.next()
-    best = [(score, docnum, terms) for score, _, docnum, terms in sorted(heap, reverse=True)]
-    return len(docnums), docnums, best
+    ranked = heapq.nlargest(stop, chain(heap, best_of.values()), key=lambda item: item[:2])
+    best = [(score % SPELLING_TIER, docnum, terms) for score, _, docnum, terms in ranked]
+    folded = {item[2]: members[group] - 1 for group, item in best_of.items()}
+    total = len(docnums) - sum(members.values()) + len(best_of)
+    return total, docnums, best, folded
+
+
+def terms_here(term_matchers, local: int) -> set:
+    """The terms whose matchers sit on this (segment) document: what it matched."""
+    return {m.term() for m in term_matchers if m.is_active() and m.id() == local}
 
 
 def _matched_terms(searcher, q: wq.Query, docnums: list[int]) -> dict[int, set]:
@@ -286,35 +358,40 @@ def _matched_terms(searcher, q: wq.Query, docnums: list[int]) -> dict[int, set]:
     return found
 
 
-class _RankFacet(sorting.FacetType):
-    """Sort by the generation's precomputed date/id rank.
+class _ArrayFacet(sorting.FacetType):
+    """A sort or collapse key read from a per-generation array indexed by docnum, plus `add`.
 
-    The order of [FieldFacet("year", reverse=True), FieldFacet("published", reverse=True),
-    FieldFacet("id")] without reading three columns on every query (reader._date_rank says
-    how undated articles sort last).
+    Sorting by the date rank gives the order of [FieldFacet("year", reverse=True),
+    FieldFacet("published", reverse=True), FieldFacet("id")] without reading three columns
+    on every query (reader._date_rank says how undated articles sort last). Collapsing by a
+    group array uses add=1, since Whoosh's collapser treats a key of 0 as "no group" (-1 + 1).
     """
 
-    def __init__(self, date_rank) -> None:
-        self.date_rank = date_rank
+    def __init__(self, values, add: int = 0) -> None:
+        self.values = values
+        self.add = add
 
     def categorizer(self, global_searcher):
-        return _RankCategorizer(self.date_rank)
+        return _ArrayCategorizer(self.values, self.add)
 
 
-class _RankCategorizer(sorting.Categorizer):
-    def __init__(self, date_rank) -> None:
-        self.date_rank = date_rank
+class _ArrayCategorizer(sorting.Categorizer):
+    def __init__(self, values, add: int) -> None:
+        self.values = values
+        self.add = add
         self.offset = 0
 
     def set_searcher(self, segment_searcher, docoffset):
         self.offset = docoffset
 
     def key_for(self, matcher, segment_docnum):
-        return self.date_rank[self.offset + segment_docnum]
+        return self.values[self.offset + segment_docnum] + self.add
 
 
 def _filters(request: SearchRequest) -> wq.Query | None:
     parts: list[wq.Query] = []
+    if request.speaker:
+        parts.append(wq.Term("speaker_facet", request.speaker.replace(",", " ")))
     if request.outlet:
         parts.append(wq.Term("outlet_facet", request.outlet))
     if request.author:
@@ -332,6 +409,76 @@ def _filters(request: SearchRequest) -> wq.Query | None:
         )
         parts.append(wq.DateRange("published", start, end, endexcl=True))
     return wq.And(parts) if parts else None
+
+
+# Added to a score once per name spelled as typed: BM25 scores stay far below it.
+SPELLING_TIER = 1_000_000.0
+# A variant spelling scores at this fraction of the spelling typed, so articles that use
+# the typed spelling rank first.
+VARIANT_BOOST = 0.3
+
+
+def _with_variants(parsed: ParsedQuery, gen, notices: list[str]) -> tuple[ParsedQuery, frozenset]:
+    """Search each name word also under the corpus's other spellings of it.
+
+    Only bare words are widened: a quoted phrase ("Sergei Lavrov") means that spelling.
+    Returns the query and the widened terms as typed, (field, bytes) like a matcher's.
+    """
+    table = gen.variant_terms
+    if not table:
+        return parsed, frozenset()
+    widened: dict[str, tuple[str, ...]] = {}
+
+    def widen(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Term or node.fieldname != SEARCH_FIELD:
+            return node
+        others = table.get(node.text)
+        if not others:
+            return node
+        widened[node.text] = others
+        variants = [wq.Term(SEARCH_FIELD, o, boost=node.boost * VARIANT_BOOST) for o in others]
+        return wq.Or([node, *variants])
+
+    query = parsed.query.accept(widen)
+    if not widened:
+        return parsed, frozenset()
+    spelled = "; ".join(
+        f"{', '.join(_spelling(gen, o) for o in others)} for {_spelling(gen, word)}"
+        for word, others in widened.items()
+    )
+    notices.append(
+        f"Also searched for other spellings used in these articles: {spelled}. "
+        "Quote a name, or set variants=false, for the exact spelling only."
+    )
+    typed = frozenset((SEARCH_FIELD, word.encode("utf-8")) for word in widened)
+    return ParsedQuery(query, parsed.text, parsed.notice, parsed.plain_words), typed
+
+
+def _spelling(gen, form: str) -> str:
+    """A readable spelling for an indexed word form: the corpus's own, capitalised."""
+    for word in gen.groups.variants:
+        if analyse_word(word) == form:
+            return word.capitalize()
+    return form
+
+
+def _with_groups(hit: Hit, gen, searcher, folded: int) -> Hit:
+    """The hit with its copies, its story and how many matches fold behind it."""
+    copies = gen.copies_of(hit.id)
+    listed = []
+    for article_id in copies[:MAX_LISTED_COPIES]:
+        fields = searcher.stored_fields(gen.docnums[article_id])
+        listed.append(
+            Copy(article_id, fields.get("title", ""), fields.get("outlet") or None,
+                 fields.get("published_text"))
+        )  # fmt: skip
+    return replace(
+        hit,
+        copies=tuple(listed),
+        more_copies=len(copies) - len(listed),
+        story=gen.story_of(hit.id),
+        folded=folded,
+    )
 
 
 def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> ParsedQuery:
@@ -409,6 +556,7 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     outlets = Counter(map(columns.outlet.__getitem__, docnums))
     authors = Counter(chain.from_iterable(map(columns.authors.__getitem__, docnums)))
     years = Counter(map(columns.year.__getitem__, docnums))
+    speakers = Counter(chain.from_iterable(map(columns.speakers.__getitem__, docnums)))
     outlets.pop(None, None)  # articles without an outlet or a date
     years.pop(None, None)
 
@@ -419,7 +567,12 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
             rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(FacetCount(value, count) for value, count in rows[:FACET_LIMIT])
 
-    return {"outlet": top(outlets), "author": top(authors), "year": top(years, by_value=True)}
+    return {
+        "outlet": top(outlets),
+        "author": top(authors),
+        "year": top(years, by_value=True),
+        "speaker": top(speakers),
+    }
 
 
 # Words followed by these are syntax (prefix*, fuzzy~), not words to spell-check.

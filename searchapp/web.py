@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from . import articles
+from . import articles, coverage
 from . import search as core
 from .extract import web_url
 from .params import search_request
@@ -16,7 +16,21 @@ from .reader import IndexUnavailableError, LiveIndex
 pages = Blueprint("pages", __name__)
 
 # Parameters that define a results page; links keep them when changing one.
-STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page")
+STATE_PARAMS = (
+    "q",
+    "sort",
+    "match",
+    "outlet",
+    "author",
+    "year",
+    "from",
+    "to",
+    "per_page",
+    "speaker",
+    "collapse",
+    "group",
+    "variants",
+)
 
 
 def live_index() -> LiveIndex:
@@ -75,7 +89,17 @@ def article(article_id: str):
         marks=marks,
         q=q,
         related=articles.related(live, article_id),
+        story=coverage.story_link(live, article_id),
     )
+
+
+@pages.get("/stories/<int:story_id>")
+def story(story_id: int):
+    try:
+        found = coverage.get_story(live_index(), story_id)
+    except coverage.StoryNotFoundError:
+        abort(404)
+    return render_template("story.html", story=found)
 
 
 @pages.app_errorhandler(IndexUnavailableError)

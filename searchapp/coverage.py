@@ -1,0 +1,99 @@
+"""A story's coverage read from the live index: its articles and what each one adds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .names import people
+from .reader import LiveIndex, again_if_moved
+from .stories import (
+    Contribution,
+    StoryArticle,
+    TravelledQuote,
+    contributions,
+    travelled_quotes,
+)
+
+NAMED_OUTLETS = 2  # "Also covered by CNN, 38 North and 3 others"
+
+
+class StoryNotFoundError(KeyError):
+    """No story with that number in the live index."""
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    articles: tuple[StoryArticle, ...]  # by date (undated last), then outlet
+    contributions: tuple[Contribution, ...]  # in the order of `articles`
+    travelled: tuple[TravelledQuote, ...]
+    copies: tuple[tuple[str, ...], ...]  # groups of copies among its articles
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """The line an article page shows: which story it is in and who else covered it."""
+
+    id: int
+    outlets: tuple[str, ...]  # the first few other outlets, by name
+    others: int  # the other articles not counted in `outlets`
+
+
+def _member(fields: dict) -> StoryArticle:
+    body = fields.get("body") or ""
+    return StoryArticle(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        outlet=fields.get("outlet") or None,
+        published=fields.get("published_text"),
+        body=body,
+        names=people(body),
+    )
+
+
+def get_story(live: LiveIndex, story_id: int) -> Story:
+    """Story number `story_id`; StoryNotFoundError when there is none."""
+
+    def attempt() -> Story:
+        with live.searcher() as (gen, searcher):
+            if not 0 <= story_id < len(gen.groups.stories):
+                raise StoryNotFoundError(story_id)
+            ids = gen.groups.stories[story_id]
+            members = [_member(searcher.stored_fields(gen.docnums[i])) for i in ids]
+            copies = tuple(
+                gen.groups.copies[n]
+                for n in {gen.copy_group[gen.docnums[i]] for i in ids}
+                if n >= 0
+            )
+        members.sort(key=lambda m: (m.published is None, m.published or "", m.outlet or "", m.id))
+        canonical = {w: min((w, *o)) for w, o in gen.groups.variants.items()}
+        travelled = travelled_quotes(members)
+        return Story(
+            story_id,
+            tuple(members),
+            contributions(members, canonical, travelled),
+            travelled,
+            copies,
+        )
+
+    return again_if_moved(live, attempt)
+
+
+def story_link(live: LiveIndex, article_id: str) -> StoryLink | None:
+    """The article's story and the outlets that also covered it, or None."""
+
+    def attempt() -> StoryLink | None:
+        with live.searcher() as (gen, searcher):
+            number = gen.story_of(article_id)
+            if number is None:
+                return None
+            others = [i for i in gen.groups.stories[number] if i != article_id]
+            outlets: list[str] = []
+            for other in others:
+                outlet = searcher.stored_fields(gen.docnums[other]).get("outlet")
+                if outlet and outlet not in outlets:
+                    outlets.append(outlet)
+            named = tuple(outlets[:NAMED_OUTLETS])
+            return StoryLink(number, named, len(others) - len(named))
+
+    return again_if_moved(live, attempt)
