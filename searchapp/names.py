@@ -29,6 +29,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
 MIN_LETTERS = 4  # "Kim"/"Kin", "Iran"/"Iraq": too short to tell a variant from a name
 TYPO_MAX_COUNT = 2
 TYPO_RATIO = 5
+NAME_SHARE = 0.9  # of a word's uses, those capitalised inside a sentence, for a name
 MAX_SHARED_ARTICLES = 0.1  # share of the rarer spelling's articles that also hold the other
 
 
@@ -40,16 +41,25 @@ class NameStats:
     articles: dict = field(default_factory=lambda: defaultdict(set))  # word -> article numbers
     neighbours: dict = field(default_factory=lambda: defaultdict(set))  # word -> name words beside
 
+    lower: Counter = field(default_factory=Counter)  # word -> times seen in lower case
+
     def add(self, number: int, names: dict[str, list]) -> None:
-        """Add one article's names: {word: [count, [neighbour, ...]]} from article_names()."""
-        for word, (count, beside) in names.items():
+        """Add one article's names: {word: [count, [neighbour, ...], lower]} (article_names)."""
+        for word, (count, beside, *lower) in names.items():
             self.counts[word] += count
+            self.lower[word] += lower[0] if lower else 0
             self.articles[word].add(number)
             self.neighbours[word].update(beside)
 
 
+def _name_shaped(word: str) -> bool:
+    """A word, not a code or an acronym: no digits, no capital after the first letter."""
+    return not any(c.isdigit() for c in word) and not word[1:2].isupper()
+
+
 def article_names(text: str) -> dict[str, list]:
-    """{lowercased word: [times capitalised inside a sentence, [capitalised neighbours]]}."""
+    """{lowercased word: [times capitalised inside a sentence, [capitalised neighbours],
+    times written in lower case]} for the name-shaped words the article capitalises."""
     found: dict[str, list] = {}
     for paragraph in text.split("\n"):
         run: list[str] = []
@@ -67,8 +77,8 @@ def article_names(text: str) -> dict[str, list]:
             if not adjacent:
                 run = []
             run.append(word.lower())
-            if inside and len(word) >= MIN_LETTERS:
-                entry = found.setdefault(word.lower(), [0, []])
+            if inside and len(word) >= MIN_LETTERS and _name_shaped(word):
+                entry = found.setdefault(word.lower(), [0, [], 0])
                 entry[0] += 1
             if len(run) > 1:
                 a, b = run[-2], run[-1]
@@ -76,6 +86,10 @@ def article_names(text: str) -> dict[str, list]:
                     found[a][1].append(b)
                 if b in found and a not in found[b][1]:
                     found[b][1].append(a)
+    if found:
+        lower = Counter(w for w in _WORD.findall(text) if w.islower() and w in found)
+        for word, entry in found.items():
+            entry[2] = lower[word]
     return found
 
 
@@ -123,7 +137,13 @@ def translit_key(word: str) -> str:
 
 def learn_variants(stats: NameStats) -> dict[str, tuple[str, ...]]:
     """{spelling: its variant spellings}, both ways, for the words that have any."""
-    words = [w for w, n in stats.counts.items() if len(w) >= MIN_LETTERS and n]
+    # A name is written with a capital nearly always ("Accounts" heads a table; "accounts"
+    # fills the text); on Reuters, 444 pairs were "variants" before this rule, mostly words.
+    words = [
+        w
+        for w, n in stats.counts.items()
+        if len(w) >= MIN_LETTERS and n >= NAME_SHARE * (n + stats.lower[w])
+    ]
     by_key: dict[str, list[str]] = defaultdict(list)
     for word in words:
         by_key[translit_key(word)].append(word)
@@ -160,7 +180,7 @@ def _are_variants(stats: NameStats, a: str, b: str) -> bool:
         and shared
     ):
         return True  # a typo beside the right spelling
-    near_key = key_a == key_b or len(key_a) >= 6 and len(key_b) >= 6
+    near_key = key_a == key_b or min(len(key_a), len(key_b)) >= 6 and _confusable(key_a, key_b)
     fewer = min(len(stats.articles[a]), len(stats.articles[b]))
     return (
         near_key
@@ -169,10 +189,23 @@ def _are_variants(stats: NameStats, a: str, b: str) -> bool:
     )
 
 
+# Letters that transliterations swap for one another (Qaddafi/Gaddafi, Mikhail/Michail ...).
+_CONFUSABLE = {frozenset(pair) for pair in ("gk", "ie", "ou", "ae", "sz", "vw", "td", "hk")}
+
+
+def _confusable(a: str, b: str) -> bool:
+    """Same length, one letter apart, and that letter one transliterations swap."""
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and frozenset(differ[0]) in _CONFUSABLE
+
+
 def _differ_inside(a: str, b: str) -> bool:
-    """Whether the spellings differ before their last letter (Asia/Asian is a suffix)."""
+    """Whether the spellings differ inside the word: not in the first letter (Austin/Tustin)
+    nor only in the last (Asia/Asian, Arabia/Arabic: suffixes more often than typos)."""
     common = len(os.path.commonprefix([a, b]))
-    return common < min(len(a), len(b))
+    return 0 < common < min(len(a), len(b)) - 1
 
 
 def _edits(a: str, b: str) -> int:
