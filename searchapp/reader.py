@@ -14,7 +14,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,6 +58,7 @@ class CorpusStats:
     outlets: int
     first_date: str | None
     last_date: str | None
+    built_at: float | None = None  # seconds since the epoch, from the build's build.json
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         ix = whoosh_index.open_dir(str(index_dir / name))
         with ix.reader() as reader:
             facets, stats = _read_facets(reader)
+            stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
             ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in _column(reader, "id")]
         groups = read_groups(index_dir / name)

@@ -191,6 +191,7 @@ def test_openapi_document_is_valid_31(openapi):
         "collapse",
         "group",
         "variants",
+        "format",
     }
 
 
