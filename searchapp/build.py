@@ -127,6 +127,8 @@ def group_articles(build_dir: Path) -> Groups:
     ix = whoosh_index.open_dir(str(build_dir))
     items = []
     with ix.reader() as reader:
+        if not reader.doc_count_all():
+            return Groups()  # an empty index has no columns to read
         for segment, _ in reader.leaf_readers():
             ids = segment.column_reader("id")
             signatures = segment.column_reader("signature_column")

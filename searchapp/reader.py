@@ -231,7 +231,8 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             facets, stats = _read_facets(reader)
             stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
-            ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in _column(reader, "id")]
+            raw_ids = _column(reader, "id") if reader.doc_count_all() else []
+            ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw_ids]
         groups = read_groups(index_dir / name)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error

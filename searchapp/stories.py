@@ -4,9 +4,11 @@ Grouping compares what a reader would: the words of the headline and lead, the r
 and the quotations. Each is a feature weighted by its rarity in the corpus (idf); two
 articles are linked when the cosine of their weighted features passes STORY_SIMILARITY and,
 where both are dated, they appeared within DATE_WINDOW_DAYS. Only features held by few
-articles generate candidate pairs (an inverted index capped at MAX_FEATURE_ARTICLES), so the
-cost grows with the corpus. Links are taken strongest first and a story stops growing at
-MAX_STORY, so a chain of weak links cannot glue a whole beat into one story.
+articles generate candidate pairs (an inverted index capped at MAX_FEATURE_ARTICLES or
+MAX_FEATURE_SHARE), and dated ones only within the date window, so the cost grows with the
+corpus and the number of articles a day, not with the corpus squared. Links are taken
+strongest first and a story stops growing at MAX_STORY, so a chain of weak links cannot glue
+a whole beat into one story.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ from .quotes import Quote, extract_quotes, is_statement
 STORY_SIMILARITY = 0.3
 MIN_SHARED = 3  # features two articles share: one name in common is not one event
 DATE_WINDOW_DAYS = 3
+# A feature held by more articles than this (and than MAX_FEATURE_SHARE of them) pairs no
+# one: "north", "oil" or "said" would pair a whole beat.
 MAX_FEATURE_ARTICLES = 100
+MAX_FEATURE_SHARE = 0.05
+MAX_UNDATED_FEATURE = 100  # undated articles pair with every holder: only of rarer features
 MAX_STORY = 50
 KEY_WORDS = 40  # headline and lead words kept per article
 QUOTE_SHINGLES = 30  # quotation shingles kept per article
@@ -80,6 +86,40 @@ def _day(text: str | None) -> date | None:
         return None
 
 
+def _shared_features(features, weight, df, days) -> tuple[Counter, Counter]:
+    """(summed squared weights, count) of the features each candidate pair shares.
+
+    Only pairs that could be one story are counted: a feature's dated articles pair with
+    those within DATE_WINDOW_DAYS (sorted by day, so each stops at the window's end), and
+    undated ones with every holder of a rarer feature (df <= MAX_UNDATED_FEATURE).
+    """
+    cap = max(MAX_FEATURE_ARTICLES, int(MAX_FEATURE_SHARE * len(features)))
+    postings: dict[str, list[int]] = defaultdict(list)
+    for number, fs in enumerate(features):
+        for f in fs:
+            if 1 < df[f] <= cap:
+                postings[f].append(number)
+    shared: Counter = Counter()
+    count: Counter = Counter()
+    for f, numbers in postings.items():
+        w2 = weight[f] ** 2
+        dated = sorted((days[n].toordinal(), n) for n in numbers if days[n])
+        pairs_of_f = []
+        for i, (day_a, a) in enumerate(dated):
+            for day_b, b in dated[i + 1 :]:
+                if day_b - day_a > DATE_WINDOW_DAYS:
+                    break
+                pairs_of_f.append((a, b) if a < b else (b, a))
+        undated = [n for n in numbers if not days[n]]
+        if undated and len(numbers) <= MAX_UNDATED_FEATURE:
+            for a in undated:
+                pairs_of_f.extend((min(a, b), max(a, b)) for b in numbers if b != a)
+        for pair in set(pairs_of_f):
+            shared[pair] += w2
+            count[pair] += 1
+    return shared, count
+
+
 def group_stories(
     profiles: Sequence[StoryProfile], canonical: dict[str, str] | None = None
 ) -> list[list[str]]:
@@ -92,28 +132,13 @@ def group_stories(
     # hundreds of its own names drowned what it shares (shipped corpus: cosines 0.06-0.16).
     weight = {f: math.log(1 + total / n) if n > 1 else 0.0 for f, n in df.items()}
     norms = [math.sqrt(sum(weight[f] ** 2 for f in fs)) or 1.0 for fs in features]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for number, fs in enumerate(features):
-        for f in fs:
-            if df[f] <= MAX_FEATURE_ARTICLES:
-                postings[f].append(number)
-    shared: Counter = Counter()
-    count: Counter = Counter()
-    for f, numbers in postings.items():
-        w2 = weight[f] ** 2
-        for i, a in enumerate(numbers):
-            for b in numbers[i + 1 :]:
-                shared[a, b] += w2
-                count[a, b] += 1
     days = [_day(p.day) for p in profiles]
+    shared, count = _shared_features(features, weight, df, days)
     links = []
     for (a, b), dot in shared.items():
         score = dot / (norms[a] * norms[b])
-        if score < STORY_SIMILARITY or count[a, b] < MIN_SHARED:
-            continue
-        if days[a] and days[b] and abs((days[a] - days[b]).days) > DATE_WINDOW_DAYS:
-            continue
-        links.append((score, a, b))
+        if score >= STORY_SIMILARITY and count[a, b] >= MIN_SHARED:
+            links.append((score, a, b))
     links.sort(reverse=True)
     parent = list(range(total))
     size = [1] * total
