@@ -36,11 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from beir import Collection, Doc, MissingCollectionError, load_collection, write_corpus  # noqa: E402
 
-from searchapp.build import read_sources, rebuild_index  # noqa: E402
-from searchapp.extract import build_article  # noqa: E402
+from searchapp.build import rebuild_index  # noqa: E402
+from searchapp.engine.live_index import LiveIndex  # noqa: E402
+from searchapp.engine.search import SearchRequest, search  # noqa: E402
+from searchapp.ingest.load import read_sources  # noqa: E402
+from searchapp.ingest.pipeline import build_article  # noqa: E402
 from searchapp.model import Article  # noqa: E402
-from searchapp.reader import LiveIndex  # noqa: E402
-from searchapp.search import SearchRequest, search  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "scifact"
 EXIT_NO_DATA = 3  # 2 is argparse's usage error

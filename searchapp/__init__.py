@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 
-from .reader import IndexUnavailableError, LiveIndex
+from .engine.live_index import IndexUnavailableError, LiveIndex
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -57,9 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["searchapp.live"] = LiveIndex(Path(app.config["INDEX_DIR"]))
 
-    from .api import api
     from .cli import flask_rebuild_index_command
-    from .web import pages
+    from .web.api import api
+    from .web.pages import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(api)
@@ -72,7 +72,7 @@ def _add_edges(app: Flask) -> None:
     """Health probe, security headers, and error pages that never show a traceback."""
     from werkzeug.exceptions import HTTPException
 
-    from .problems import problem
+    from .web.problems import problem
 
     @app.get("/healthz")
     def healthz():

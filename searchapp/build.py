@@ -14,11 +14,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import store
-from .clean import find_template_lines
-from .extract import PIPELINE_VERSION, Source, Stamp, build_article
-from .load import UnchangedFile, read_corpus
+from .engine.schema import SCHEMA_VERSION, build_schema, to_document
+from .ingest.clean import find_template_lines
+from .ingest.load import UnchangedFile, read_corpus
+from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article
 from .model import Article, SkippedFile
-from .schema import SCHEMA_VERSION, build_schema, to_document
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -104,12 +104,6 @@ def rebuild_index(
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
     )
-
-
-def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
-    """Read every article file in the corpus folder."""
-    corpus = _read(corpus_dir, None)
-    return corpus.sources, corpus.skipped
 
 
 @dataclass(frozen=True)

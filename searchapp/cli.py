@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
-from .schema import SCHEMA_VERSION
+from .engine.schema import SCHEMA_VERSION
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
 # Exit status when the index was built but some corpus files were skipped.
@@ -113,7 +113,7 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
 
     Example: searchapp inspect 000_0094f72c2f52c878
     """
-    from .inspect import inspect_article
+    from .ingest.inspect import inspect_article
 
     corpus_dir, _ = _dirs(corpus_dir, None)
     try:

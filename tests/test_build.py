@@ -8,7 +8,7 @@ import pytest
 
 from searchapp import build, store
 from searchapp.build import BuildError, rebuild_index
-from searchapp.search import SearchRequest, search
+from searchapp.engine.search import SearchRequest, search
 from tests.conftest import make_corpus
 
 ARTICLES = {

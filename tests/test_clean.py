@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchapp.clean import (
+from searchapp.ingest.clean import (
     RULES,
     clean_article,
     derive_title,

@@ -8,7 +8,7 @@ import pytest
 
 from searchapp import create_app
 from searchapp.cli import main
-from searchapp.openapi import OPENAPI
+from searchapp.web.openapi import OPENAPI
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

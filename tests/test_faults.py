@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchapp import create_app, load
+from searchapp import create_app
 from searchapp.build import rebuild_index
 from searchapp.cli import EXIT_SKIPPED, main
-from searchapp.search import SearchRequest, search
+from searchapp.engine.search import SearchRequest, search
+from searchapp.ingest import load
 
 from .conftest import SHIPPED_CORPUS, make_corpus
 from .server_helpers import (

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searchapp import create_app
-from searchapp import search as core
 from searchapp.build import rebuild_index
-from searchapp.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
+from searchapp.engine import search as core
+from searchapp.engine.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
 
 from .conftest import SHIPPED_CORPUS, make_corpus
 
@@ -292,7 +292,7 @@ def test_results_page_never_fails(client, args):
 def test_search_function_answers_or_refuses(app, args):
     """The plain function: a ResultPage or InvalidRequestError, nothing else."""
     tried["function"] = tried.get("function", 0) + 1
-    from searchapp.params import search_request
+    from searchapp.web.params import search_request
 
     live = app.extensions["searchapp.live"]
     try:

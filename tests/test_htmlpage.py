@@ -1,4 +1,4 @@
-"""Tests for searchapp.htmlpage: metadata sources, fallbacks, main text, hostile input."""
+"""Tests for searchapp.ingest.htmlpage: metadata sources, fallbacks, main text, hostile input."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import htmlpage
-from searchapp.htmlmeta import normalise_date
-from searchapp.htmlpage import HtmlPage, extract_html
+from searchapp.ingest import htmlpage
+from searchapp.ingest.htmlmeta import normalise_date
+from searchapp.ingest.htmlpage import HtmlPage, extract_html
 
 DATA = Path(__file__).parent / "data" / "html"
 BENCHMARK = Path("/work/shared/data/article-extraction-benchmark")

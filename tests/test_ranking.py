@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from searchapp.search import SearchRequest, search
+from searchapp.engine.search import SearchRequest, search
 
 REPO = Path(__file__).resolve().parent.parent
 JUDGED = REPO / "tests" / "data" / "judged_queries.json"

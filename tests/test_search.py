@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from searchapp.articles import ArticleNotFoundError, get_article, highlight_article, related
 from searchapp.build import rebuild_index
-from searchapp.search import InvalidRequestError, SearchRequest, search
+from searchapp.engine.articles import ArticleNotFoundError, get_article, highlight_article, related
+from searchapp.engine.search import InvalidRequestError, SearchRequest, search
 from tests.conftest import make_corpus
 
 CNN = "000_0094f72c2f52c878"
@@ -472,8 +472,8 @@ def test_exclusion_alone_means_everything_but(shipped, q):
 def test_a_search_whose_generation_was_pruned_runs_again_on_the_live_one(
     tmp_path, open_live, monkeypatch
 ):
-    from searchapp import search as search_module
-    from searchapp.reader import IndexUnavailableError
+    from searchapp.engine import search as search_module
+    from searchapp.engine.live_index import IndexUnavailableError
 
     live, _ = build(tmp_path, open_live, _ferries(0, 3))
     real, calls = search_module._search, []

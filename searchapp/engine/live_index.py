@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
-from . import store
+from .. import store
 from .ranking import weighting
 from .schema import SCHEMA_VERSION
 

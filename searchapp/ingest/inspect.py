@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import read_sources
+from ..model import SkippedFile
 from .clean import find_template_lines
-from .extract import build_article
-from .model import SkippedFile
+from .load import read_sources
+from .pipeline import build_article
 
 
 def inspect_article(corpus_dir: Path, article_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from .search import InvalidRequestError, SearchRequest
+from ..engine.search import InvalidRequestError, SearchRequest
 
 MAX_FILTER_CHARS = 200
 

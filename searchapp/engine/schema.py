@@ -7,8 +7,8 @@ from datetime import datetime
 
 from whoosh import columns, fields
 
+from ..model import Article, RemovedBlock
 from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text_analyzer
-from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.

@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from . import articles
-from . import search as core
-from .extract import web_url
+from ..engine import articles
+from ..engine import search as core
+from ..engine.live_index import IndexUnavailableError, LiveIndex
+from ..ingest.pipeline import web_url
 from .params import search_request
-from .reader import IndexUnavailableError, LiveIndex
 
 pages = Blueprint("pages", __name__)
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..model import RemovedBlock
 from .furniture import comments_start, excerpt_run, teaser_run
-from .model import RemovedBlock
 from .textshape import (
     HAS_ALNUM,
     ends_sentence,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .analysis import WORD_PATTERN, fold_typography
-from .reader import LiveIndex
+from .live_index import LiveIndex
 from .schema import SPELLING_FIELD
 
 MAX_SUGGEST_CHARS = 200

@@ -16,6 +16,8 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
+from .highlight import Span, make_snippets, plain_snippet
+from .live_index import FacetColumns, LiveIndex, again_if_moved
 from .query import (
     OPERATORS,
     ParsedQuery,
@@ -25,9 +27,7 @@ from .query import (
     plain_words_query,
     words_of,
 )
-from .reader import FacetColumns, LiveIndex, again_if_moved
 from .schema import SEARCH_FIELD, SPELLING_FIELD, from_stored
-from .snippets import Span, make_snippets, plain_snippet
 
 SORTS = ("relevance", "date")
 MATCHES = ("all", "any")

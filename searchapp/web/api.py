@@ -6,13 +6,13 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import articles
-from . import search as core
+from ..engine import articles
+from ..engine import search as core
+from ..engine.completion import MAX_SUGGEST_CHARS, complete
+from ..engine.live_index import IndexUnavailableError, LiveIndex
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
-from .reader import IndexUnavailableError, LiveIndex
-from .suggest import MAX_SUGGEST_CHARS, complete
 
 api = Blueprint("api", __name__, url_prefix="/api")
 

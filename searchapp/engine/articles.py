@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from ..model import Article
 from .analysis import WORD_PATTERN, analyse_word, fold_word
-from .model import Article
+from .highlight import Span, mark
+from .live_index import LiveIndex, again_if_moved
 from .query import TypedFuzzyTerm, check_bounds, parse_user_query
-from .reader import LiveIndex, again_if_moved
 from .schema import SEARCH_FIELD, build_schema, from_stored
 from .search import TEXT_FIELDS, Hit, match_spans, to_hit
-from .snippets import Span, mark
 
 RELATED_LIMIT = 5
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
