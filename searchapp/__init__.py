@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 
-from .engine.live_index import IndexUnavailableError, LiveIndex
+from .engine import IndexUnavailableError, LiveIndex
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -78,7 +78,7 @@ def _add_edges(app: Flask) -> None:
     def healthz():
         live: LiveIndex = app.extensions["searchapp.live"]
         try:
-            gen = live.generation()
+            stats = live.stats()
         except IndexUnavailableError as error:
             body = {
                 "status": "unavailable",
@@ -87,7 +87,7 @@ def _add_edges(app: Flask) -> None:
                 "detail": str(error),
             }
             return jsonify(body), 503
-        return jsonify({"status": "ok", "generation": gen.name, "articles": gen.stats.articles})
+        return jsonify({"status": "ok", "generation": stats.generation, "articles": stats.articles})
 
     @app.after_request
     def security_headers(response):

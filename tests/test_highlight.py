@@ -7,7 +7,7 @@ import re
 import pytest
 
 from searchapp.build import rebuild_index
-from searchapp.engine.articles import highlight_article
+from searchapp.engine import highlight_article
 from searchapp.engine.highlight import MAX_SNIPPET_CHARS, make_snippets, mark, plain_snippet
 from searchapp.engine.search import SearchRequest, search
 from tests.conftest import make_corpus

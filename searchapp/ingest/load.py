@@ -12,7 +12,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ..model import SkippedFile
+from ..model import SearchappError, SkippedFile
 from .pipeline import Source, Stamp, content_hash, validate_sidecar
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
@@ -22,7 +22,7 @@ MAX_FILE_BYTES = 10 * MB
 MAX_SIDECAR_BYTES = 256 * 1024
 
 
-class LoadError(Exception):
+class LoadError(SearchappError):
     """A corpus file cannot be used; the message says why."""
 
 

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from ..engine import articles
-from ..engine import search as core
-from ..engine.live_index import IndexUnavailableError, LiveIndex
+from .. import engine
+from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
 from ..ingest.pipeline import web_url
-from .params import search_request
+from ..model import InvalidRequestError
+from .params import STATE_PARAMS, search_request
 
 pages = Blueprint("pages", __name__)
-
-# Parameters that define a results page; links keep them when changing one.
-STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page")
 
 
 def live_index() -> LiveIndex:
@@ -30,7 +26,7 @@ def url_with(**changes) -> str:
     if "page" not in changes:
         state.pop("page", None)  # a new filter or sort starts again at page 1
     clean = {k: v for k, v in state.items() if v not in (None, "")}
-    return "/search?" + urlencode(clean)
+    return url_for("pages.results", **clean)
 
 
 @pages.app_context_processor
@@ -40,7 +36,7 @@ def helpers():
 
 @pages.get("/")
 def home():
-    stats = live_index().generation().stats
+    stats = live_index().stats()
     return render_template("home.html", stats=stats)
 
 
@@ -48,11 +44,11 @@ def home():
 def results():
     try:
         search = search_request(request.args)
-    except core.InvalidRequestError as error:
+    except InvalidRequestError as error:
         return render_template(
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
-    page = core.search(live_index(), search)
+    page = engine.search(live_index(), search)
     return render_template("results.html", page=page, q=search.q, error=None)
 
 
@@ -60,21 +56,21 @@ def results():
 def article(article_id: str):
     live = live_index()
     try:
-        found = articles.get_article(live, article_id)
-    except articles.ArticleNotFoundError:
+        found = engine.get_article(live, article_id)
+    except ArticleNotFoundError:
         abort(404)
     # Ingestion keeps only http(s) URLs; an index built before that rule may still hold a
     # "javascript:" one, which must not become a link.
     found = replace(found, url=web_url(found.url))
     q = request.args.get("q", "")
-    blocks, marks = articles.highlight_article(found, q)
+    blocks, marks = engine.highlight_article(found, q)
     return render_template(
         "article.html",
         article=found,
         blocks=blocks,
         marks=marks,
         q=q,
-        related=articles.related(live, article_id),
+        related=engine.related(live, article_id),
     )
 
 
