@@ -6,6 +6,7 @@ Whoosh or Flask, so ingest/, engine/ and web/ all speak these types.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -119,6 +120,16 @@ class ResultPage:
 
 
 @dataclass(frozen=True)
+class Export:
+    """Every match of a search in page order, up to a cap, produced as it is read."""
+
+    total: int  # all matches, which may be more than the rows
+    rows: int  # min(total, cap)
+    generation: str
+    hits: Iterator[Hit]
+
+
+@dataclass(frozen=True)
 class CorpusStats:
     """What the live index holds, for the home page and /healthz."""
 
@@ -127,6 +138,7 @@ class CorpusStats:
     outlets: int
     first_date: str | None
     last_date: str | None
+    built_at: float | None = None  # seconds since the epoch, from the build's build.json
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ def test_the_table_fills_exactly_the_fields_of_search_request():
     assert len({p.name for p in PARAMETERS}) == len(PARAMETERS)
 
 
-def test_openapi_lists_the_table():
+def test_openapi_lists_the_table_then_the_response_format():
     listed = OPENAPI["paths"]["/api/search"]["get"]["parameters"]
-    assert [(p["name"], p["schema"]) for p in listed] == [(p.name, p.schema) for p in PARAMETERS]
+    table = [(p.name, p.doc, p.schema) for p in PARAMETERS]
+    assert [(p["name"], p["description"], p["schema"]) for p in listed[:-1]] == table
+    assert listed[-1]["name"] == "format"
 
 
 def test_links_keep_every_parameter_but_the_page():

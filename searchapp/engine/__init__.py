@@ -10,11 +10,12 @@ from .completion import MAX_COMPLETION_CHARS, complete
 from .highlight import highlight_article
 from .live_index import IndexUnavailableError, LiveIndex
 from .schema import SCHEMA_VERSION, built_with_this_schema
-from .search import search, validate
+from .search import MAX_EXPORT_ROWS, export, search, validate
 from .writing import PARALLEL_THRESHOLD, content_hashes, write_articles
 
 __all__ = [
     "MAX_COMPLETION_CHARS",
+    "MAX_EXPORT_ROWS",
     "PARALLEL_THRESHOLD",
     "SCHEMA_VERSION",
     "ArticleNotFoundError",
@@ -23,6 +24,7 @@ __all__ = [
     "built_with_this_schema",
     "complete",
     "content_hashes",
+    "export",
     "get_article",
     "highlight_article",
     "related",

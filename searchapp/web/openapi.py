@@ -1,5 +1,7 @@
 """The API's OpenAPI 3.1 description, served at /api/openapi.json and checked by tests."""
 
+from ..engine import MAX_EXPORT_ROWS
+from .downloads import EXPORT_TYPES
 from .params import PARAMETERS
 
 _STRING_OR_NULL = {"type": ["string", "null"]}
@@ -71,7 +73,15 @@ def _problem_response(description: str) -> dict:
     }
 
 
-SEARCH_PARAMETERS = [_param(p.name, p.doc, p.schema) for p in PARAMETERS]
+# The table's parameters, then the API's own: the response format.
+SEARCH_PARAMETERS = [_param(p.name, p.doc, p.schema) for p in PARAMETERS] + [
+    _param(
+        "format",
+        f"json (default: one page), or {' / '.join(EXPORT_TYPES)}: every match (at most "
+        f"{MAX_EXPORT_ROWS:,} rows, streamed; page and per_page are ignored).",
+        {"type": "string", "enum": ["json", *EXPORT_TYPES]},
+    )
+]
 
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 
@@ -85,11 +95,13 @@ OPENAPI = {
                 "parameters": SEARCH_PARAMETERS,
                 "responses": {
                     "200": {
-                        "description": "A page of results",
+                        "description": "A page of results, or every match as CSV / JSON Lines",
                         "content": {
                             "application/json": {
                                 "schema": {"$ref": "#/components/schemas/SearchResults"}
-                            }
+                            },
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/x-ndjson": {"schema": {"type": "string"}},
                         },
                     },
                     "400": _problem_response("A parameter is invalid"),
