@@ -32,8 +32,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import reuters  # noqa: E402
 
-from searchapp import dedup, groups, profile  # noqa: E402
 from searchapp.build import rebuild_index  # noqa: E402
+from searchapp.ingest import dedup, groups, profile  # noqa: E402
 
 
 def exact_copies(texts: dict[str, str]) -> set[tuple[str, str]]:
@@ -183,7 +183,7 @@ def build_share(size: int | None) -> None:
     profile.signature = timed("signatures", profile.signature)
     groups.find_copies = timed("copy grouping (LSH)", groups.find_copies)
     profile.profile_of = timed("article profiles (all)", profile.profile_of)
-    import searchapp.schema as schema
+    import searchapp.engine.schema as schema
 
     schema.profile_of = profile.profile_of
     groups.group_stories = timed("story grouping", groups.group_stories)

@@ -34,10 +34,10 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import reuters  # noqa: E402
 
-from searchapp.dedup import pairs  # noqa: E402
-from searchapp.groups import compute_groups  # noqa: E402
+from searchapp.ingest.dedup import pairs  # noqa: E402
+from searchapp.ingest.groups import compute_groups  # noqa: E402
+from searchapp.ingest.profile import profile_of  # noqa: E402
 from searchapp.model import Article  # noqa: E402
-from searchapp.profile import profile_of  # noqa: E402
 
 DEFAULT_JUDGED = REPO / "tests" / "data" / "judged_stories.json"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from searchapp.build import read_sources
-from searchapp.dedup import containment, find_copies, is_copy, pairs, shingles, signature
-from searchapp.extract import build_article
+from searchapp.ingest.dedup import containment, find_copies, is_copy, pairs, shingles, signature
+from searchapp.ingest.load import read_sources
+from searchapp.ingest.pipeline import build_article
 from searchapp.model import Article
 
 from .conftest import SHIPPED_CORPUS

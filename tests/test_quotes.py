@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.quotes import extract_quotes, is_statement
+from searchapp.ingest.quotes import extract_quotes, is_statement
 
 CASES = [
     # (text, quoted words, speaker)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from searchapp.build import read_sources
-from searchapp.extract import build_article
-from searchapp.model import Article
-from searchapp.profile import profile_of
-from searchapp.stories import (
+from searchapp.ingest.load import read_sources
+from searchapp.ingest.pipeline import build_article
+from searchapp.ingest.profile import profile_of
+from searchapp.ingest.stories import (
     StoryArticle,
     contributions,
     group_stories,
     story_profile,
     travelled_quotes,
 )
+from searchapp.model import Article
 
 from .conftest import SHIPPED_CORPUS
 

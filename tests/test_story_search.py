@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from searchapp.build import rebuild_index
-from searchapp.search import SearchRequest, search
+from searchapp.engine import search
+from searchapp.model import SearchRequest
 
 from .conftest import SHIPPED_CORPUS, make_corpus
 

@@ -11,8 +11,8 @@ import json
 import struct
 from dataclasses import dataclass
 
+from ..model import Article
 from .dedup import Signature, signature
-from .model import Article
 from .names import article_names
 from .quotes import Quote, extract_quotes
 from .stories import StoryProfile, story_profile

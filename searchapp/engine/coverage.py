@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .names import people
-from .reader import LiveIndex, again_if_moved
-from .stories import (
+from ..ingest.names import people
+from ..ingest.stories import (
     Contribution,
     StoryArticle,
     TravelledQuote,
     contributions,
     travelled_quotes,
 )
+from .live_index import LiveIndex, again_if_moved
 
 NAMED_OUTLETS = 2  # "Also covered by CNN, 38 North and 3 others"
 
