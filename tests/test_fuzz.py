@@ -252,6 +252,10 @@ FUZZED = {
     "year": st.sampled_from(["2025", "0000", "9999", "٢٠٢٥", "20255"]) | junk,
     "from": dates,
     "to": dates,
+    "speaker": st.sampled_from(["Sergey Lavrov", f"Speaker {PAYLOAD}", "x" * 201]) | junk,
+    "collapse": st.sampled_from(["true", "false", "0", "maybe"]) | junk,
+    "group": st.sampled_from(["story", "outlet", ""]) | junk,
+    "variants": st.sampled_from(["true", "false", "off", "x"]) | junk,
 }
 params = st.fixed_dictionaries(
     {"q": queries}, optional={k: v for k, v in FUZZED.items() if k != "q"}

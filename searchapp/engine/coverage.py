@@ -12,12 +12,13 @@ from ..ingest.stories import (
     contributions,
     travelled_quotes,
 )
+from ..model import SearchappError
 from .live_index import LiveIndex, again_if_moved
 
 NAMED_OUTLETS = 2  # "Also covered by CNN, 38 North and 3 others"
 
 
-class StoryNotFoundError(KeyError):
+class StoryNotFoundError(SearchappError, KeyError):
     """No story with that number in the live index."""
 
 
