@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ingest.names import people
+from ..ingest.name_variants import people
 from ..ingest.stories import (
     Contribution,
     StoryArticle,

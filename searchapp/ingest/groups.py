@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dedup import Signature, find_copies
-from .names import NameStats, learn_variants
+from .name_variants import NameStats, learn_variants
 from .stories import StoryProfile, group_stories
 
 GROUPS_FILE = "groups.json"

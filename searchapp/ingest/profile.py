@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Article
 from .dedup import Signature, signature
-from .names import article_names
+from .name_variants import article_names
 from .quotes import Quote, extract_quotes
 from .stories import StoryProfile, story_profile
 
