@@ -51,7 +51,7 @@ def search():
     return jsonify(page_json(page))
 
 
-@api.get("/articles/<article_id>")
+@api.get("/articles/<path:article_id>")
 def article(article_id: str):
     found = articles.get_article(live_index(), article_id)
     return jsonify(
@@ -71,7 +71,7 @@ def article(article_id: str):
     )
 
 
-@api.get("/articles/<article_id>/related")
+@api.get("/articles/<path:article_id>/related")
 def related(article_id: str):
     hits = articles.related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})

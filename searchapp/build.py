@@ -17,7 +17,7 @@ from . import store
 from .clean import find_template_lines
 from .extract import PIPELINE_VERSION, Source, Stamp, build_article
 from .load import UnchangedFile, read_corpus
-from .model import Article, SkippedFile
+from .model import Article, FileWarning, SkippedFile
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
 # Below this many articles a process pool costs more than it saves.
@@ -42,6 +42,8 @@ class BuildSummary:
     skipped: tuple[SkippedFile, ...]
     removed_blocks: int
     seconds: float
+    warnings: tuple[FileWarning, ...] = ()  # indexed, but worth a look (see FileWarning)
+    fallbacks: int = 0  # articles indexed from a fallback extraction
 
     def line(self) -> str:
         """The one summary line the CLI prints."""
@@ -49,6 +51,10 @@ class BuildSummary:
         if self.updated != self.indexed:
             parts.append(f"{self.updated} updated, {self.deleted} deleted")
         parts.append(f"{len(self.skipped)} skipped")
+        if self.fallbacks:
+            parts.append(f"{self.fallbacks} from a fallback extraction")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
         parts.append(f"{self.removed_blocks} boilerplate blocks removed")
         parts.append(f"{self.seconds:.1f}s")
         return ", ".join(parts) + f" (generation {self.generation})"
@@ -74,7 +80,10 @@ def rebuild_index(
             if previous is not None:
                 shutil.copytree(_live_path(index_dir), build_dir, dirs_exist_ok=True)
             template_lines = _template_lines(corpus, plan.todo, previous)
-            counts, added = _write(build_dir, plan, template_lines, corpus.skipped, progress, procs)
+            warnings: list[FileWarning] = []
+            counts, added = _write(
+                build_dir, plan, template_lines, corpus.skipped, warnings, progress, procs
+            )
             failed = {s.id for s in plan.todo} - added
             store.write_snapshot(
                 build_dir, _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
@@ -103,6 +112,8 @@ def rebuild_index(
         skipped=tuple(corpus.skipped),
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
+        warnings=tuple(warnings),
+        fallbacks=counts["fallbacks"],
     )
 
 
@@ -258,17 +269,20 @@ def _writer_options(count: int, full: bool, procs: int | None) -> dict:
     return {"limitmb": 256}
 
 
-def _write(build_dir, plan, template_lines, skipped, progress, procs) -> tuple[dict, set[str]]:
+def _write(
+    build_dir, plan, template_lines, skipped, warnings, progress, procs
+) -> tuple[dict, set[str]]:
     """Add the new and changed articles to the build, drop the deleted ones.
 
-    Returns the counts and the ids of the articles added.
+    Returns the counts and the ids of the articles added; files that could not be cleaned
+    go onto `skipped`, and each article's notes onto `warnings`.
     """
     if plan.full:
         ix = whoosh_index.create_in(str(build_dir), build_schema())
     else:
         ix = whoosh_index.open_dir(str(build_dir))
     added: set[str] = set()
-    removed_blocks = 0
+    removed_blocks = fallbacks = 0
     # Separate segment files are opened lazily; a compound file is copied into memory.
     writer = ix.writer(compound=False, **_writer_options(len(plan.todo), plan.full, procs))
     try:
@@ -279,6 +293,8 @@ def _write(build_dir, plan, template_lines, skipped, progress, procs) -> tuple[d
                 writer.add_document(**to_document(result))
                 added.add(result.id)
                 removed_blocks += len(result.removed)
+                fallbacks += result.extraction == "fallback"
+                warnings.extend(FileWarning(result.source_path, note) for note in result.notes)
             else:
                 skipped.append(result)
             if progress:
@@ -289,4 +305,4 @@ def _write(build_dir, plan, template_lines, skipped, progress, procs) -> tuple[d
         raise
     with ix.reader() as reader:
         indexed = reader.doc_count()
-    return {"indexed": indexed, "removed_blocks": removed_blocks}, added
+    return {"indexed": indexed, "removed_blocks": removed_blocks, "fallbacks": fallbacks}, added

@@ -66,6 +66,7 @@ class _Page:
     # Typed copy (hard-wrapped, or mostly tables) is not a rendered web page: no menus to trim.
     typed: bool = False
     keys: list[str] = field(init=False)
+    first_of: dict[str, int] = field(init=False)  # block key -> index of its first copy
     title_index: int | None = None
     main: tuple[int, int] | None = None  # first and last block of the article proper
     teasers: set[int] = field(default_factory=set)
@@ -73,6 +74,9 @@ class _Page:
 
     def __post_init__(self) -> None:
         self.keys = [line_key(b) for b in self.blocks]
+        self.first_of = {}
+        for i, key in enumerate(self.keys):
+            self.first_of.setdefault(key, i)
         self.teasers = teaser_run(self.blocks, self.keys) | excerpt_run(self.blocks)
         self.comments_from = comments_start(self.blocks)
         self.typed = self.typed or sum(map(is_data, self.blocks)) >= 0.3 * len(self.blocks)
@@ -133,6 +137,15 @@ def _byline(page: _Page, i: int) -> bool:
 
 def _headline_echo(page: _Page, i: int) -> bool:
     return page.title_key is not None and i != page.title_index and page.keys[i] == page.title_key
+
+
+# A page that prints its body twice (or ten times) must not count its words twice. Short
+# lines may repeat on purpose ("Yes.", a refrain, a list of scores), so only longer ones go.
+REPEAT_MIN_WORDS = 8
+
+
+def _repeated(page: _Page, i: int) -> bool:
+    return page.first_of[page.keys[i]] < i and word_count(page.blocks[i]) >= REPEAT_MIN_WORDS
 
 
 def _teaser(page: _Page, i: int) -> bool:
@@ -227,6 +240,7 @@ RULES: list[Rule] = [
     Rule("headline_echo", _headline_echo),
     Rule("teaser_run", _teaser),
     Rule("comments", _comments),
+    Rule("repeated", _repeated),  # the same block again, verbatim: kept once
     Rule("edge_ui", _edge_ui, where="edge"),
     Rule("outside_main", _outside_main, where="edge"),
 ]

@@ -72,6 +72,8 @@ def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSu
             bar.__exit__(None, None, None)
     for skipped in summary.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning {warning.path}: {warning.message}", err=True)
     click.echo(summary.line())
     return summary
 
@@ -106,18 +108,21 @@ def flask_rebuild_index_command() -> click.Command:
 
 
 @click.command("inspect")
-@click.argument("article_id")
+@click.argument("article")
 @_corpus_option
-def inspect_command(article_id: str, corpus_dir: Path | None):
-    """Show an article's metadata, kept text and each removed block with its rule.
+def inspect_command(article: str, corpus_dir: Path | None):
+    """Show how one corpus file is cleaned: metadata, kept text, each removed block and rule.
 
-    Example: searchapp inspect 000_0094f72c2f52c878
+    ARTICLE is an article id (business/001) or a file's path in the corpus
+    (business/001.txt); a skipped file shows why it was skipped.
+
+    Example: searchapp inspect business/001
     """
     from .inspect import inspect_article
 
     corpus_dir, _ = _dirs(corpus_dir, None)
     try:
-        click.echo(inspect_article(corpus_dir, article_id))
+        click.echo(inspect_article(corpus_dir, article))
     except LookupError as error:
         raise click.ClickException(str(error)) from None
 

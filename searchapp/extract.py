@@ -8,11 +8,12 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .clean import CleanResult, clean_article, derive_title
-from .htmlpage import extract_html
+from .htmlpage import extract_html, recall_texts
 from .model import Article, SkippedFile
+from .textshape import is_prose, word_count
 
 # Bump when cleaning changes, so `rebuild-index --incremental` re-cleans everything.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 SIDECAR_FIELDS = {"title": str, "url": str, "published": str, "outlet": str, "authors": list}
 
@@ -31,6 +32,7 @@ class Source:
     raw_hash: str  # hash of the file and its sidecar bytes
     sidecar: dict = field(default_factory=dict)
     stamp: Stamp | None = None  # taken before the bytes were read; None: not read from disk
+    warnings: tuple[str, ...] = ()  # e.g. a malformed sidecar field that was left out
 
 
 def content_hash(*parts: bytes) -> str:
@@ -42,33 +44,43 @@ def content_hash(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def validate_sidecar(data: object) -> dict:
-    """Check a sidecar's shape; raise ValueError naming the bad key."""
+def validate_sidecar(data: object) -> tuple[dict, tuple[str, ...]]:
+    """A sidecar's usable fields, and one message per malformed field (which is left out).
+
+    Raises ValueError only when the sidecar is not a JSON object at all: one bad field
+    must not cost the others, nor the article.
+    """
     if not isinstance(data, dict):
         raise ValueError("sidecar must be a JSON object")
     clean: dict = {}
+    problems: list[str] = []
     for key, value in data.items():
         if key not in SIDECAR_FIELDS or value is None:
             continue  # unknown keys are ignored so sidecars can carry other tools' data
-        if key == "authors" and isinstance(value, str):
-            value = [value]
-        if not isinstance(value, SIDECAR_FIELDS[key]):
-            raise ValueError(f"sidecar key {key!r} must be a {SIDECAR_FIELDS[key].__name__}")
-        if key == "authors":
-            if not all(isinstance(name, str) for name in value):
-                raise ValueError("sidecar key 'authors' must be a list of strings")
-            value = tuple(name.strip() for name in value if name.strip())
-        elif isinstance(value, str):
-            value = value.strip()
-        if key == "published" and value:
-            try:
-                datetime.fromisoformat(value)
-            except ValueError:
-                raise ValueError(
-                    f"sidecar 'published' is not an ISO 8601 date: {value!r}"
-                ) from None
-        clean[key] = value
-    return clean
+        try:
+            clean[key] = _sidecar_value(key, value)
+        except ValueError as error:
+            problems.append(f"field {key!r} ignored: {error}")
+    return clean, tuple(problems)
+
+
+def _sidecar_value(key: str, value: object) -> object:
+    """One sidecar field checked and tidied; ValueError saying what is wrong with it."""
+    if key == "authors" and isinstance(value, str):
+        value = [value]
+    if not isinstance(value, SIDECAR_FIELDS[key]):
+        raise ValueError(f"must be a {SIDECAR_FIELDS[key].__name__}, not {value!r:.60}")
+    if key == "authors":
+        if not all(isinstance(name, str) for name in value):
+            raise ValueError("must be a list of strings")
+        return tuple(name.strip() for name in value if name.strip())
+    value = value.strip()
+    if key == "published" and value:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 date: {value!r:.60}") from None
+    return value
 
 
 def web_url(value: str | None) -> str | None:
@@ -91,8 +103,18 @@ def build_article(
     cleaned: CleanResult = clean_article(
         text, template_lines=template_lines, extracted=page is not None
     )
+    extraction = "main"
+    notes = list(source.warnings)
     if not cleaned.text.strip():
-        return SkippedFile(source.path, "no article text left after removing boilerplate")
+        fallback = fallback_clean(source, template_lines)
+        if fallback is None:
+            return SkippedFile(
+                source.path,
+                "no article text left after removing boilerplate",
+                removed=cleaned.removed,
+            )
+        cleaned, extraction = fallback, "fallback"
+        notes.append(FALLBACK_NOTE)
 
     meta = source.sidecar
     title = meta.get("title") or (page and page.title) or cleaned.title
@@ -115,4 +137,28 @@ def build_article(
         source_path=source.path,
         content_hash=source.raw_hash,
         removed=cleaned.removed,
+        extraction=extraction,
+        notes=tuple(notes),
     )
+
+
+FALLBACK_NOTE = "indexed from a fallback extraction: the article text was not found"
+# A fallback is only worth indexing when it holds real prose: this many words in
+# sentence-like paragraphs (a menu, a table of numbers or a cookie notice has none).
+FALLBACK_MIN_PROSE_WORDS = 60
+
+
+def fallback_clean(source: Source, template_lines: frozenset[str]) -> CleanResult | None:
+    """The text minus the named furniture patterns, for a page whose article was not found.
+
+    HTML goes through the extractor's recall-oriented mode first, then the page's visible
+    text; either is cleaned with the named patterns only (no edge trimming, which is what
+    removed everything). None when what is left has too little prose to be an article.
+    """
+    texts = recall_texts(source.text) if source.kind == "html" else [source.text]
+    for text in texts:
+        cleaned = clean_article(text, template_lines=template_lines, extracted=True)
+        prose = sum(word_count(b) for b in cleaned.text.split("\n\n") if is_prose(b))
+        if prose >= FALLBACK_MIN_PROSE_WORDS:
+            return cleaned
+    return None

@@ -105,7 +105,13 @@ SEARCH_PARAMETERS = [
     ),
 ]
 
-_ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_ID_PARAM = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "The article id: its path in the corpus without the extension (business/001).",
+    "schema": {"type": "string"},
+}
 
 OPENAPI = {
     "openapi": "3.1.0",

@@ -56,7 +56,7 @@ def results():
     return render_template("results.html", page=page, q=search.q, error=None)
 
 
-@pages.get("/articles/<article_id>")
+@pages.get("/articles/<path:article_id>")
 def article(article_id: str):
     live = live_index()
     try:

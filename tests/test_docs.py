@@ -35,7 +35,7 @@ def test_every_route_is_in_readme(tmp_path):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        documented = rule.rule.replace("<article_id>", "<id>")
+        documented = rule.rule.replace("<path:article_id>", "<id>").replace("<article_id>", "<id>")
         assert documented in README, f"{rule.rule} is not in README.md"
 
 
