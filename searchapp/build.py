@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -15,8 +15,9 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .clean import find_template_lines
+from .examples import example_queries
 from .extract import PIPELINE_VERSION, Source, Stamp, build_article
-from .load import UnchangedFile, read_corpus
+from .load import LoadError, UnchangedFile, read_corpus
 from .model import Article, FileWarning, SkippedFile
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
@@ -67,13 +68,17 @@ def rebuild_index(
     incremental: bool = False,
     progress: Progress | None = None,
     procs: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> BuildSummary:
-    """Build a new generation from the corpus and make it live; raise BuildError on failure."""
+    """Build a new generation from the corpus and make it live; raise BuildError on failure.
+
+    `exclude` globs (gitignore syntax, like the corpus's .searchappignore) leave files out.
+    """
     started = time.monotonic()
     with store.rebuild_lock(index_dir):
         previous = _previous_build(index_dir, corpus_dir) if incremental else None
         read_at = time.time_ns()
-        corpus = _read(corpus_dir, previous.stamps if previous else None)
+        corpus = _read(corpus_dir, previous.stamps if previous else None, exclude)
         plan = _plan(corpus, previous)
         build_dir = store.new_build_dir(index_dir)
         try:
@@ -96,6 +101,7 @@ def rebuild_index(
                     "skipped": len(corpus.skipped),
                     "built_at": time.time(),
                     "schema": SCHEMA_VERSION,
+                    "examples": _examples(counts["titles"], index_dir, previous),
                 },
             )
         except BaseException as error:
@@ -117,9 +123,11 @@ def rebuild_index(
     )
 
 
-def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
+def read_sources(
+    corpus_dir: Path, exclude: Sequence[str] = ()
+) -> tuple[list[Source], list[SkippedFile]]:
     """Read every article file in the corpus folder."""
-    corpus = _read(corpus_dir, None)
+    corpus = _read(corpus_dir, None, exclude)
     return corpus.sources, corpus.skipped
 
 
@@ -149,15 +157,20 @@ class _Plan:
     deleted: int  # articles whose file is gone
 
 
-def _read(corpus_dir: Path, known_stamps: dict[str, Stamp] | None) -> _Corpus:
+def _read(
+    corpus_dir: Path, known_stamps: dict[str, Stamp] | None, exclude: Sequence[str] = ()
+) -> _Corpus:
     corpus = _Corpus([], [], [])
-    for item in read_corpus(corpus_dir, known_stamps):
-        if isinstance(item, Source):
-            corpus.sources.append(item)
-        elif isinstance(item, UnchangedFile):
-            corpus.unchanged.append(item)
-        else:
-            corpus.skipped.append(item)
+    try:
+        for item in read_corpus(corpus_dir, known_stamps, exclude):
+            if isinstance(item, Source):
+                corpus.sources.append(item)
+            elif isinstance(item, UnchangedFile):
+                corpus.unchanged.append(item)
+            else:
+                corpus.skipped.append(item)
+    except LoadError as error:  # an unreadable .searchappignore: no build, not a guess
+        raise BuildError(str(error)) from None
     return corpus
 
 
@@ -282,6 +295,7 @@ def _write(
     else:
         ix = whoosh_index.open_dir(str(build_dir))
     added: set[str] = set()
+    titles: list[str] = []
     removed_blocks = fallbacks = 0
     # Separate segment files are opened lazily; a compound file is copied into memory.
     writer = ix.writer(compound=False, **_writer_options(len(plan.todo), plan.full, procs))
@@ -292,6 +306,7 @@ def _write(
             if isinstance(result, Article):
                 writer.add_document(**to_document(result))
                 added.add(result.id)
+                titles.append(result.title)
                 removed_blocks += len(result.removed)
                 fallbacks += result.extraction == "fallback"
                 warnings.extend(FileWarning(result.source_path, note) for note in result.notes)
@@ -305,4 +320,15 @@ def _write(
         raise
     with ix.reader() as reader:
         indexed = reader.doc_count()
-    return {"indexed": indexed, "removed_blocks": removed_blocks, "fallbacks": fallbacks}, added
+    counts = {"indexed": indexed, "removed_blocks": removed_blocks, "fallbacks": fallbacks}
+    return {**counts, "titles": titles}, added
+
+
+def _examples(titles: list[str], index_dir: Path, previous: _Previous | None) -> list[str]:
+    """Home-page example queries: from every headline on a full build; an incremental one
+    sees only the changed headlines, so it keeps the live generation's examples."""
+    if previous is not None:
+        kept = store.read_build_info(index_dir, store.current_generation(index_dir))
+        if kept.get("examples"):
+            return kept["examples"]
+    return example_queries(titles)

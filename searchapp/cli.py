@@ -43,7 +43,9 @@ def _dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
     return corpus_dir or default_corpus, index_dir or default_index
 
 
-def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSummary:
+def run_rebuild(
+    corpus_dir: Path, index_dir: Path, incremental: bool, exclude: tuple[str, ...] = ()
+) -> BuildSummary:
     """Rebuild with a progress bar on a terminal; ClickException on failure."""
     if not corpus_dir.is_dir():
         raise click.ClickException(f"corpus folder not found: {corpus_dir}")
@@ -60,7 +62,9 @@ def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSu
         bar.update(1)
 
     try:
-        summary = rebuild_index(corpus_dir, index_dir, incremental=incremental, progress=progress)
+        summary = rebuild_index(
+            corpus_dir, index_dir, incremental=incremental, progress=progress, exclude=exclude
+        )
     except RebuildInProgressError as error:
         raise click.ClickException(str(error)) from None
     except BuildError as error:
@@ -86,13 +90,23 @@ def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSu
     is_flag=True,
     help="Re-index only articles whose content changed; drop deleted ones.",
 )
-def rebuild_index_command(corpus_dir: Path | None, index_dir: Path | None, incremental: bool):
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out corpus files matching GLOB (gitignore syntax, e.g. 'drafts/' or '*.csv.txt'); "
+    "repeatable, and added to the corpus's .searchappignore.",
+)
+def rebuild_index_command(
+    corpus_dir: Path | None, index_dir: Path | None, incremental: bool, exclude: tuple[str, ...]
+):
     """Rebuild the search index from the corpus while search keeps serving.
 
-    Example: searchapp rebuild-index --corpus corpus --index index
+    Example: searchapp rebuild-index --corpus corpus --index index --exclude 'drafts/'
     """
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
-    summary = run_rebuild(corpus_dir, index_dir, incremental)
+    summary = run_rebuild(corpus_dir, index_dir, incremental, exclude)
     if summary.skipped:
         sys.exit(EXIT_SKIPPED)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from .clean import CleanResult, clean_article, derive_title
@@ -116,6 +117,9 @@ def build_article(
         cleaned, extraction = fallback, "fallback"
         notes.append(FALLBACK_NOTE)
 
+    if hint := looks_like_no_article(source.path, cleaned.text):
+        notes.append(hint)
+
     meta = source.sidecar
     title = meta.get("title") or (page and page.title) or cleaned.title
     title_derived = not title
@@ -140,6 +144,29 @@ def build_article(
         extraction=extraction,
         notes=tuple(notes),
     )
+
+
+# Files a corpus folder often holds beside the articles: indexed, but worth a warning.
+_PROJECT_FILES = {
+    "readme", "license", "licence", "changelog", "changes", "contributing", "copying",
+    "install", "todo", "manifest", "authors", "notice",
+}  # fmt: skip
+
+
+def looks_like_no_article(path: str, text: str) -> str | None:
+    """Why a file looks like no article at all (a README, a table of numbers), or None."""
+    stem = PurePath(path).stem.casefold()
+    if stem.split(".")[0] in _PROJECT_FILES:
+        return f"looks like no article: named like a project file ({PurePath(path).name})"
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    if any(is_prose(b) for b in blocks):
+        return None
+    alnum = sum(c.isalnum() for c in text) or 1
+    digits = sum(c.isdigit() for c in text) / alnum
+    # 20%: a page of wire prose has 2-5% digits; a results table or price list has far more.
+    if digits >= 0.2:
+        return f"looks like no article: mostly numbers ({digits:.0%} digits) and no sentences"
+    return None
 
 
 FALLBACK_NOTE = "indexed from a fallback extraction: the article text was not found"

@@ -6,10 +6,11 @@ This is the only module that opens corpus files; it never writes to the corpus.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+import pathspec
 from charset_normalizer import from_bytes
 
 from .extract import Source, Stamp, content_hash, validate_sidecar
@@ -39,12 +40,34 @@ class UnchangedFile:
         return TEXT_SUFFIXES[Path(self.path).suffix.lower()]
 
 
-def article_files(corpus_dir: Path) -> list[Path]:
-    """Every article file in the corpus folder (recursively), in a stable order."""
+# Gitignore-syntax patterns in the corpus folder name files that are not articles.
+IGNORE_FILE = ".searchappignore"
+
+
+def ignore_spec(corpus_dir: Path, exclude: Sequence[str] = ()) -> pathspec.GitIgnoreSpec:
+    """The corpus's .searchappignore patterns, then the --exclude globs (gitignore syntax)."""
+    try:
+        lines = (corpus_dir / IGNORE_FILE).read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        lines = []
+    except (OSError, UnicodeDecodeError) as error:
+        raise LoadError(f"cannot read {corpus_dir / IGNORE_FILE}: {error}") from None
+    return pathspec.GitIgnoreSpec.from_lines([*lines, *exclude])
+
+
+def article_files(corpus_dir: Path, exclude: Sequence[str] = ()) -> list[Path]:
+    """Every article file in the corpus folder (recursively), in a stable order.
+
+    Files that .searchappignore or an `exclude` glob names are left out.
+    """
+    spec = ignore_spec(corpus_dir, exclude)
     found = [
         path
         for path in corpus_dir.rglob("*")
-        if not path.name.startswith(".") and path.suffix.lower() in TEXT_SUFFIXES and path.is_file()
+        if not path.name.startswith(".")
+        and path.suffix.lower() in TEXT_SUFFIXES
+        and not spec.match_file(path.relative_to(corpus_dir).as_posix())
+        and path.is_file()
     ]
     # Path's own order, but comparing parts tuples: a Path comparison is several times slower.
     return sorted(found, key=lambda path: path.parts)
@@ -155,18 +178,20 @@ def article_id(relative_path: str) -> str:
 
 
 def read_corpus(
-    corpus_dir: Path, known_stamps: Mapping[str, Stamp] | None = None
+    corpus_dir: Path,
+    known_stamps: Mapping[str, Stamp] | None = None,
+    exclude: Sequence[str] = (),
 ) -> Iterator[Source | UnchangedFile | SkippedFile]:
     """Read every article file; a duplicate id (a.txt beside a.html) keeps the first.
 
     `known_stamps` maps relative paths to their stamps at the last build: a file whose stamp
-    is the same comes back as an UnchangedFile, unread.
+    is the same comes back as an UnchangedFile, unread. `exclude` globs leave files out.
     """
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     known_stamps = known_stamps or {}
     seen: dict[str, str] = {}
-    for path in article_files(corpus_dir):
+    for path in article_files(corpus_dir, exclude):
         relative = _relative(path, corpus_dir)
         id_ = article_id(relative)
         if id_ in seen:

@@ -14,7 +14,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,8 +53,10 @@ class FacetColumns:
 class CorpusStats:
     articles: int
     outlets: int
-    first_date: str | None
+    first_date: str | None  # of the dated articles only
     last_date: str | None
+    dated: int = 0  # articles with a publication date
+    examples: tuple[str, ...] = ()  # queries drawn from the corpus (build info, see build.py)
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,9 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
+    examples = info.get("examples") if info else None
+    if isinstance(examples, list):
+        stats = replace(stats, examples=tuple(e for e in examples if isinstance(e, str))[:5])
     return Generation(
         name=name,
         index=ix,
@@ -276,6 +281,7 @@ def _facets_and_stats(reader, outlet, authors, year, dates) -> tuple[FacetColumn
         outlets=len(outlets),
         first_date=min(dates) if dates else None,
         last_date=max(dates) if dates else None,
+        dated=len(dates),
     )
     return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats
 

@@ -254,3 +254,103 @@ def test_sidecar_warnings_are_printed_by_the_build_command(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "warning a.txt: sidecar a.json: field 'published' ignored" in result.output
+
+
+# --- not every file in a corpus folder is an article --------------------------------------
+
+
+def test_searchappignore_and_exclude_leave_files_out(tmp_path, open_live):
+    corpus = make_corpus(
+        tmp_path,
+        {
+            "business/001": BUSINESS,
+            "drafts/001": SPORT,
+            "sport/001": SPORT,
+            "sport/keep": SPORT.replace("Harriers", "Rovers"),
+            "data/prices.csv.txt": "1,2,3",
+        },
+    )
+    (corpus / ".searchappignore").write_text("# not articles\ndrafts/\n*.csv.txt\n")
+    summary = rebuild_index(corpus, tmp_path / "ix", exclude=["sport/*", "!sport/keep.txt"])
+    assert summary.skipped == ()
+    assert set(titles(open_live(tmp_path / "ix"))) == {"business/001", "sport/keep"}
+    # an incremental build with fewer exclusions takes the files in
+    summary = rebuild_index(corpus, tmp_path / "ix", incremental=True)
+    assert summary.indexed == 3
+
+
+def test_exclude_option_of_the_command(tmp_path):
+    corpus = make_corpus(tmp_path, {"business/001": BUSINESS, "sport/001": SPORT})
+    result = CliRunner().invoke(
+        main,
+        ["rebuild-index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"),
+         "--exclude", "sport/", "--exclude", "nothing-matches"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 articles indexed" in result.output
+
+
+TABLE = "\n".join(f"{2000 + y}  {y * 13.5:.2f}  {y * 7 + 3}  {y * 2.25:.2f}" for y in range(20))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "warned"),
+    [
+        ("README.txt", BUSINESS, "project file"),
+        ("notes/LICENSE.txt", BUSINESS, "project file"),
+        ("prices.txt", "Prices by year\n\n" + TABLE, "mostly numbers"),
+        # look-alikes that are articles: a story about a readme, a story with a results table
+        ("readme-story.txt", BUSINESS, None),
+        ("results.txt", SPORT + "\n\n" + TABLE, None),
+        ("short.txt", "Harriers win\n\nThe Harriers won the cup final on Saturday night.", None),
+    ],
+)
+def test_files_that_look_like_no_article_are_indexed_with_a_warning(name, text, warned):
+    article = build_article(Source(id="x", path=name, kind="text", text=text, raw_hash="h"))
+    assert isinstance(article, Article)
+    notes = [n for n in article.notes if n.startswith("looks like no article")]
+    assert (warned in notes[0]) if warned else not notes, notes
+
+
+# --- the home page describes the corpus it has --------------------------------------------
+
+
+def test_home_page_examples_and_dated_span_come_from_the_corpus(tmp_path):
+    corpus = make_corpus(
+        tmp_path,
+        {
+            "a": "Harriers sign Tom Okafor from Rovers\n\n" + SPORT.split("\n\n")[1],
+            "a.json": {"published": "2004-03-01"},
+            "b": "Tom Okafor scores twice as Harriers go top\n\n" + SPORT.split("\n\n")[1],
+            "b.json": {"published": "2008-11-20T10:00:00+00:00"},
+            "c": BUSINESS,
+        },
+    )
+    rebuild_index(corpus, tmp_path / "ix")
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True})
+    try:
+        home = app.test_client().get("/").get_data(as_text=True)
+    finally:
+        app.extensions["searchapp.live"].close()
+    assert "2 of 3 dated, 2004–2008" in home
+    assert '<a href="/search?q=Tom%20Okafor">Tom Okafor</a>' in home
+    assert "Lavrov" not in home  # nothing written for the shipped corpus
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        # a name shared by headlines, even inside a Title Case one
+        (["Kim Jong Un visits Moscow", "Kim Jong Un Meets Putin In Vladivostok", "Rain"],
+         ["Kim Jong Un"]),
+        # a possessive ends a name
+        (["North Korea’s leader speaks", "North Korea’s army parades", "x"], ["North Korea"]),
+        # no shared names: the most shared words
+        (["copper prices climb", "copper prices fall again"], ["copper", "prices"]),
+        ([], []),
+    ],
+)  # fmt: skip
+def test_example_queries(titles, expected):
+    from searchapp.examples import example_queries
+
+    assert example_queries(titles)[: len(expected)] == expected
