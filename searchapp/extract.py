@@ -9,8 +9,11 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from .clean import CleanResult, clean_article, derive_title
+from .dates import html_date, parse_written_date, plausible, text_date
 from .htmlpage import extract_html, recall_texts
 from .model import Article, SkippedFile
+from .names import person_names
+from .outlets import agency_name, wire_credit
 from .textshape import is_prose, word_count
 
 # Bump when cleaning changes, so `rebuild-index --incremental` re-cleans everything.
@@ -77,10 +80,22 @@ def _sidecar_value(key: str, value: object) -> object:
         return tuple(name.strip() for name in value if name.strip())
     value = value.strip()
     if key == "published" and value:
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
+        return _sidecar_date(value)
+    return value
+
+
+def _sidecar_date(value: str) -> str:
+    """An ISO 8601 date, or one written out unambiguously ("11 December 2007"); never one in
+    the future or before 1900."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        written = parse_written_date(value)
+        if written is None:
             raise ValueError(f"not an ISO 8601 date: {value!r:.60}") from None
+        return written
+    if not plausible(parsed.date()):
+        raise ValueError(f"date in the future or before 1900: {value!r:.60}")
     return value
 
 
@@ -127,6 +142,21 @@ def build_article(
         title = derive_title(cleaned.text)
     headings = cleaned.headings or (page.headings if page else ())
     lead = (page and page.description) or cleaned.lead
+    url = web_url(meta.get("url") or (page and page.url) or None)
+    outlet = meta.get("outlet") or (page and page.outlet) or _text_outlet(cleaned)
+    authors = meta.get("authors") or (page and page.authors) or ()
+    if not authors and cleaned.authors:
+        authors = tuple(person_names(cleaned.authors, outlet))
+        # "By Associated Press": an agency credit with no person is the outlet
+        outlet = outlet or next(filter(None, map(agency_name, cleaned.authors)), None)
+    if meta.get("published"):
+        published = meta["published"]
+    elif page is not None:
+        # the byline or markup date, else a dateline opening the article text
+        shown = page.published or text_date(page.text, updates=False)
+        published = html_date(source.text, shown, url)
+    else:
+        published = text_date(source.text, url)
     return Article(
         id=source.id,
         title=title,
@@ -134,10 +164,10 @@ def build_article(
         body=cleaned.text,
         lead=lead or "",
         headings=tuple(headings),
-        authors=tuple(meta.get("authors") or (page and page.authors) or cleaned.authors),
-        outlet=meta.get("outlet") or (page and page.outlet) or cleaned.outlet,
-        published=meta.get("published") or (page and page.published) or None,
-        url=web_url(meta.get("url") or (page and page.url) or None),
+        authors=tuple(authors),
+        outlet=(agency_name(outlet) or outlet) if outlet else None,
+        published=published,
+        url=url,
         source_path=source.path,
         content_hash=source.raw_hash,
         removed=cleaned.removed,
@@ -151,6 +181,13 @@ _PROJECT_FILES = {
     "readme", "license", "licence", "changelog", "changes", "contributing", "copying",
     "install", "todo", "manifest", "authors", "notice",
 }  # fmt: skip
+
+
+def _text_outlet(cleaned: CleanResult) -> str | None:
+    """The outlet a text names: its dateline or wire credit, else what cleaning found."""
+    paragraphs = cleaned.text.split("\n\n")
+    credit = wire_credit(paragraphs[0], paragraphs[-1]) if paragraphs else None
+    return credit or cleaned.outlet
 
 
 def looks_like_no_article(path: str, text: str) -> str | None:
