@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -88,7 +87,8 @@ def judge(found: Found, truth: dict) -> dict[str, str]:
         verdict["authors"] = "skip"
     else:
         same = {norm(a) for a in found.authors} == {norm(a) for a in truth["authors"]}
-        verdict["authors"] = "right" if same and len(found.authors) == len(truth["authors"]) else "wrong"
+        same = same and len(found.authors) == len(truth["authors"])
+        verdict["authors"] = "right" if same else "wrong"
     if truth["date"] is None:
         verdict["date"] = "skip"  # the page shows no date: nothing to be right or wrong about
     elif not found.date:
@@ -131,7 +131,8 @@ def main() -> int:
                     if verdict[field] in ("wrong", "none"):
                         got = getattr(found, field)
                         want = truth[field]
-                        print(f"MISS {field:7} {truth['page'][:60]}\n  got  {got!r}\n  want {want!r}")
+                        print(f"MISS {field:7} {truth['page'][:60]}")
+                        print(f"  got  {got!r}\n  want {want!r}")
     sets = sorted({group for group, _ in verdicts["searchapp"]}) + ["all"]
     print(f"\n{len(pages)} judged pages; figures are searchapp / trafilatura, same run\n")
     print(f"{'set':30} {'pages':>5}  {'title':>13}  {'outlet':>13}  {'authors':>13}  "

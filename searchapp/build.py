@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .clean import find_template_lines
+from .corpusmeta import harmonise
 from .examples import example_queries
 from .extract import PIPELINE_VERSION, Source, Stamp, build_article
 from .load import LoadError, UnchangedFile, read_corpus
@@ -302,18 +303,23 @@ def _write(
     try:
         for doc_id in plan.stale:
             writer.delete_by_term("id", doc_id)
+        articles: list[Article] = []
         for done, result in enumerate(_clean(plan.todo, template_lines, procs), start=1):
             if isinstance(result, Article):
-                writer.add_document(**to_document(result))
-                added.add(result.id)
-                titles.append(result.title)
-                removed_blocks += len(result.removed)
-                fallbacks += result.extraction == "fallback"
-                warnings.extend(FileWarning(result.source_path, note) for note in result.notes)
+                articles.append(result)
             else:
                 skipped.append(result)
             if progress:
                 progress(done, len(plan.todo))
+        # Corpus-level evidence (outlet spellings, host names, repeated title parts) needs
+        # every cleaned article first; an incremental build sees only the changed ones.
+        for article in harmonise(articles):
+            writer.add_document(**to_document(article))
+            added.add(article.id)
+            titles.append(article.title)
+            removed_blocks += len(article.removed)
+            fallbacks += article.extraction == "fallback"
+            warnings.extend(FileWarning(article.source_path, note) for note in article.notes)
         writer.commit()
     except BaseException:
         writer.cancel()

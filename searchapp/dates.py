@@ -184,6 +184,8 @@ def _with_time(day: date, parts: dict) -> str:
 # Only the head of a text is read: the headline, the byline and the dateline sit there, and
 # a date further down is what the story is about.
 HEAD_LINES = 12
+# A byline or a date line is short; a sentence with a date in it is news, not a date line.
+SHORT_LINE = 15
 _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|amended)\b", re.IGNORECASE)
 _PUBLISHED = re.compile(r"\b(?:published|posted|first published|date|dated)\b", re.IGNORECASE)
 # "WASHINGTON, July 12 (Reuters) -", "LONDON (AP) —": a place in capitals, then the date
@@ -203,9 +205,9 @@ def text_date(text: str, url: str | None = None, updates: bool = True) -> str | 
     updated: list[str] = []
     for line in _head(text):
         words = len(line.split())
-        if words > 25 and not (_DATELINE.match(line) or _LEADING_DATE.match(line)):
+        if words > SHORT_LINE and not (_DATELINE.match(line) or _LEADING_DATE.match(line)):
             continue
-        scope = line if words <= 25 else line[:80]
+        scope = line if words <= SHORT_LINE else line[:80]
         previous_end = 0
         for value, start, end in _dates_in(scope):
             # the words since the previous date say what this one is: "| Updated 3 May"

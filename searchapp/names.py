@@ -28,11 +28,18 @@ _MONTHS = (
 )
 # A date or time glued after a name ("Jeff FoustMonday, November 18", "Sarah Gooding March 9")
 # ends the name. Months are only cut when a figure follows, so "April Ryan" stays a name.
+# A weekday ends a name only before a date ("Joe Friday" is a name, "Joe Smith Friday, 3 May"
+# is not); glued to the name ("FoustMonday") it must be written with its capital.
+_GLUED = "|".join(w.capitalize() for w in f"{_WEEKDAYS}|{_MONTHS}".split("|"))
 _TAIL = re.compile(
-    rf"(?:(?<=[a-z])(?={_WEEKDAYS})|\s+(?=(?:{_WEEKDAYS})\b)|\s+(?=(?:{_MONTHS})\.?\s+\d)"
-    rf"|(?<=[a-z])(?=(?:{_MONTHS})\.?\s+\d)|\s+(?=\d)|\s+(?:on|at|updated|published)\s.*$)",
+    rf"(?:(?<=[a-z])(?=(?-i:{_GLUED})\b)"
+    rf"|\s+(?=(?:{_WEEKDAYS}),?\s+(?:\d|(?:{_MONTHS})\b|the\b))"
+    rf"|\s+(?=(?:{_MONTHS})\.?\s+\d)|\s*(?=\d)|\s+(?:on|at|updated|published)\s.*$)",
     re.IGNORECASE,
 )
+# Without "and" between them, the parts after a comma are a role, a place or an outlet
+# ("By Jane Doe, Los Angeles", "By MATTHEW LEE, Associated Press Writer"), not more people.
+_CONJUNCTION = re.compile(r"\s(?:and|und|et|y|with|avec|mit|con|en)\s|&", re.IGNORECASE)
 # Words that make a byline part a role, a section or a label rather than a person.
 _NOT_NAME_WORDS = {
     "staff", "writer", "writers", "reporter", "reporters", "editor", "editors", "editorial",
@@ -75,7 +82,9 @@ def split_byline(value: str, outlet: str | None = None) -> list[str]:
         return []  # article:author is often a profile URL
     if outlet and outlet_key(value) == outlet_key(outlet):
         return []  # "Mac & i" as the creator of a Mac & i page
-    value = _BY.sub("", value)
+    value = _TAIL.split(_BY.sub("", value), maxsplit=1)[0]
+    if not _CONJUNCTION.search(value):
+        value = value.split(",")[0]
     names = []
     for part in _SPLIT.split(value):
         part = _TAIL.split(part, maxsplit=1)[0]

@@ -80,8 +80,8 @@ def one_spelling(outlets: Iterable[str | None]) -> dict[str, str]:
 # Wire credits at the start or end of a story's text: "(CNN) —", "HONOLULU (AP) —",
 # "WASHINGTON, July 12 (Reuters) -", "— Reuters", "(AFP)".
 _OPENING_CREDIT = re.compile(
-    r"^(?:[A-ZÀ-Ý][\w.'’/ -]{0,40}?(?:,\s*[\w. ]{3,20})?\s+)?"
-    r"\((?P<outlet>[A-Za-z][\w .&-]{1,30})\)\s*[—–-]"
+    r"^(?:[A-ZÀ-Ý][A-ZÀ-Ý.'’/ -]{1,40}(?:,\s*[\w. ]{3,20})?\s+)?"
+    r"\((?P<outlet>[A-Z][\w .&-]{0,30})\)\s*[—–-]"
 )
 _CLOSING_CREDIT = re.compile(r"(?:^|\s)[—–-]\s*(?P<outlet>[A-Z][\w .&-]{1,30}?)\s*\.?$")
 

@@ -95,10 +95,11 @@ def strip_site(
             parts = parts[:-1]  # the section between headline and site part
         else:
             break
-    return _join(parts), site
+    return join_parts(parts), site
 
 
-def _join(parts: list[tuple[str, str]]) -> str:
+def join_parts(parts: list[tuple[str, str]]) -> str:
+    """The title again from split_parts() output (with some parts left out)."""
     return "".join(sep + part for sep, part in parts).strip()
 
 
