@@ -57,6 +57,7 @@ class CorpusStats:
     last_date: str | None
     dated: int = 0  # articles with a publication date
     examples: tuple[str, ...] = ()  # queries drawn from the corpus (build info, see build.py)
+    built_at: float | None = None  # seconds since the epoch, from the build's build.json
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         ix = whoosh_index.open_dir(str(index_dir / name))
         with ix.reader() as reader:
             facets, stats = _read_facets(reader)
+            stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
