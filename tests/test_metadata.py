@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from searchapp.corpusmeta import harmonise
-from searchapp.dates import html_date, parse_written_date, text_date, url_date
-from searchapp.extract import Source, build_article, validate_sidecar
-from searchapp.htmlpage import extract_html
+from searchapp.ingest.corpusmeta import harmonise
+from searchapp.ingest.dates import html_date, parse_written_date, text_date, url_date
+from searchapp.ingest.htmlpage import extract_html
+from searchapp.ingest.names import split_byline
+from searchapp.ingest.outlets import agency_name, one_spelling, outlet_key, wire_credit
+from searchapp.ingest.pipeline import Source, build_article, validate_sidecar
+from searchapp.ingest.titles import choose_headline, repeated_affixes, strip_site
 from searchapp.model import Article
-from searchapp.names import split_byline
-from searchapp.outlets import agency_name, one_spelling, outlet_key, wire_credit
-from searchapp.titles import choose_headline, repeated_affixes, strip_site
 
 TOMORROW_PLUS = (datetime.now(UTC).date() + timedelta(days=3)).strftime("%B %d, %Y")
 

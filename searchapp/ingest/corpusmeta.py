@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from .model import Article
+from ..model import Article
 from .outlets import agency_name, one_spelling, outlet_key
 from .titles import join_parts, repeated_affixes, split_parts
 

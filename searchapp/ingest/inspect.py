@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from .build import read_sources
+from ..model import Article, RemovedBlock, SearchappError, SkippedFile
 from .clean import find_template_lines
-from .extract import Source, build_article
-from .load import article_id, read_source
-from .model import Article, RemovedBlock, SkippedFile
+from .load import article_id, read_source, read_sources
+from .pipeline import Source, build_article
+
+
+class NotInCorpusError(SearchappError, LookupError):
+    """No corpus file has that article id or path."""
 
 
 def inspect_article(corpus_dir: Path, wanted: str) -> str:
     """A report on one corpus file, named by article id or by its path in the corpus.
 
     Works for skipped files too: it says why the file was skipped and, when the file could
-    be read, what cleaning removed. LookupError when no corpus file has that id or path.
+    be read, what cleaning removed. NotInCorpusError when no corpus file has that id or path.
     """
     sources, skipped = read_sources(corpus_dir)
     wanted = PurePath(wanted.strip()).as_posix().removeprefix("./")
@@ -32,7 +35,7 @@ def inspect_article(corpus_dir: Path, wanted: str) -> str:
         if isinstance(read, SkippedFile):
             return f"file:      {relative}\nskipped:   {item.reason}"
         return _report(read, build_article(read, template_lines), skipped_because=item.reason)
-    raise LookupError(f"no article or file {wanted!r} in {corpus_dir}")
+    raise NotInCorpusError(f"no article or file {wanted!r} in {corpus_dir}")
 
 
 def _report(source: Source, result: Article | SkippedFile, skipped_because: str = "") -> str:

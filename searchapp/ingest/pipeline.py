@@ -8,16 +8,13 @@ from datetime import datetime
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from .clean import CleanResult, clean_article, derive_title
+from ..model import Article, SkippedFile
+from .clean import PIPELINE_VERSION, CleanResult, clean_article, derive_title
 from .dates import html_date, parse_written_date, plausible, text_date
 from .htmlpage import extract_html, recall_texts
-from .model import Article, SkippedFile
 from .names import person_names
 from .outlets import agency_name, wire_credit
 from .textshape import is_prose, word_count
-
-# Bump when cleaning changes, so `rebuild-index --incremental` re-cleans everything.
-PIPELINE_VERSION = "2"
 
 SIDECAR_FIELDS = {"title": str, "url": str, "published": str, "outlet": str, "authors": list}
 
