@@ -28,8 +28,8 @@ import trafilatura
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from searchapp.extract import Source, build_article  # noqa: E402
-from searchapp.load import LoadError, decode  # noqa: E402
+from searchapp.ingest.load import LoadError, decode  # noqa: E402
+from searchapp.ingest.pipeline import Source, build_article  # noqa: E402
 from searchapp.model import Article  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

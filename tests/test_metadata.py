@@ -67,6 +67,8 @@ def test_strip_site(title, outlet, url, people, headline, site):
         (["Engadget", "Xbox One X review: fast"], ["Xbox One X review: fast"],
          "Xbox One X review: fast"),
         (["Allergies Health Center"], ["Babies who eat peanuts early may avoid allergy"], None),
+        # a blog's name in the h1 is the short part of its <title>, not the headline
+        (["Silicon Exposed"], ["Silicon Exposed: Open Verilog flow for GreenPak4 devices"], None),
     ],
 )  # fmt: skip
 def test_choose_headline(h1s, marked, chosen):

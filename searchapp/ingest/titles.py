@@ -113,15 +113,36 @@ def choose_headline(
     words are in the marked-up titles.
     """
     reference = Counter(w for text in marked for w in set(_words(text)))
+    # a part of a title beside a longer one is the site's name ("Silicon Exposed: Open
+    # Verilog flow for ..."), however well its words match
+    site_parts = {outlet_key(part) for text in marked for part in _shorter_parts(text)}
     best, best_share = None, 0.0
     for h1 in h1s:
         words = _words(h1)
         if len(words) < 2 or (outlet and outlet_key(h1) == outlet_key(outlet)):
             continue
+        if outlet_key(h1) in site_parts:
+            continue
         share = sum(1 for w in words if reference[w]) / len(words)
         if share > best_share:
             best, best_share = h1, share
     return best if best_share >= 0.5 else None
+
+
+def _shorter_parts(title: str) -> list[str]:
+    """Parts of a title that stand beside a longer headline: a blog's or a site's name.
+
+    A part counts when the rest of the title is a headline-length run of at least five
+    words; "Budget agreed - Gazette of Nowhere" has no such part, since either side may be
+    the story.
+    """
+    parts = [part for _, part in split_parts(title)]
+    if len(parts) < 2:
+        return []
+    longest = max(parts, key=lambda part: len(part.split()))
+    if len(longest.split()) < 5:
+        return []
+    return [part for part in parts if part is not longest]
 
 
 def _words(text: str) -> list[str]:
