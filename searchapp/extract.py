@@ -12,7 +12,7 @@ from .htmlpage import extract_html
 from .model import Article, SkippedFile
 
 # Bump when cleaning changes, so `rebuild-index --incremental` re-cleans everything.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 SIDECAR_FIELDS = {"title": str, "url": str, "published": str, "outlet": str, "authors": list}
 
@@ -114,5 +114,6 @@ def build_article(
         url=web_url(meta.get("url") or (page and page.url) or None),
         source_path=source.path,
         content_hash=source.raw_hash,
+        language=cleaned.language,
         removed=cleaned.removed,
     )

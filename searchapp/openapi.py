@@ -94,6 +94,11 @@ SEARCH_PARAMETERS = [
         "year", "Only articles published in this year.", {"type": "string", "pattern": "^[0-9]{4}$"}
     ),
     _param(
+        "lang",
+        "Only articles in this language (ISO 639-1 code, e.g. de; a facet value).",
+        {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    ),
+    _param(
         "from",
         "Only articles published on or after this date.",
         {"type": "string", "format": "date"},
@@ -227,8 +232,13 @@ OPENAPI = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["outlet", "author", "year"],
-                        "properties": {"outlet": _FACET, "author": _FACET, "year": _FACET},
+                        "required": ["outlet", "author", "year", "lang"],
+                        "properties": {
+                            "outlet": _FACET,
+                            "author": _FACET,
+                            "year": _FACET,
+                            "lang": _FACET,
+                        },
                     },
                     "suggestion": _STRING_OR_NULL,
                     "notice": _STRING_OR_NULL,
@@ -255,6 +265,7 @@ OPENAPI = {
                     "authors": {"type": "array", "items": {"type": "string"}},
                     "published": _STRING_OR_NULL,
                     "url": _STRING_OR_NULL,
+                    "language": _STRING_OR_NULL,
                     "lead": {"type": "string"},
                     "headings": {"type": "array", "items": {"type": "string"}},
                     "text": {"type": "string"},

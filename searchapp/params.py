@@ -60,6 +60,7 @@ def search_request(args: Mapping[str, str]) -> SearchRequest:
         outlet=_text(args, "outlet"),
         author=_text(args, "author"),
         year=_year(args),
+        lang=(_text(args, "lang") or "").lower() or None,
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
     )

@@ -47,6 +47,7 @@ class FacetColumns:
     outlet: tuple[str | None, ...]
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
+    language: tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -266,10 +267,13 @@ def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
         for names in text(_column(reader, "authors_column"))
     ]
     dates = [d for d in text(_column(reader, "published_column")) if d]
-    return _facets_and_stats(reader, outlet, authors, year, dates)
+    language = text(_column(reader, "language"))
+    return _facets_and_stats(reader, outlet, authors, year, language, dates)
 
 
-def _facets_and_stats(reader, outlet, authors, year, dates) -> tuple[FacetColumns, CorpusStats]:
+def _facets_and_stats(
+    reader, outlet, authors, year, language, dates
+) -> tuple[FacetColumns, CorpusStats]:
     outlets = Counter(o for o in outlet if o)
     stats = CorpusStats(
         articles=reader.doc_count(),
@@ -277,7 +281,7 @@ def _facets_and_stats(reader, outlet, authors, year, dates) -> tuple[FacetColumn
         first_date=min(dates) if dates else None,
         last_date=max(dates) if dates else None,
     )
-    return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats
+    return FacetColumns(tuple(outlet), tuple(authors), tuple(year), tuple(language)), stats
 
 
 T = TypeVar("T")

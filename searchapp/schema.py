@@ -12,7 +12,7 @@ from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The sections of an article's searchable text and their weights: one title mention counts
 # as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are
@@ -66,6 +66,7 @@ def build_schema() -> fields.Schema:
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
         year=fields.ID(sortable=True),
+        language=fields.ID(stored=True, sortable=True),  # ISO 639-1: filter, facet, column
         published=fields.DATETIME(sortable=True),
         published_text=fields.STORED,
         url=fields.STORED,
@@ -136,6 +137,8 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    if article.language:
+        doc["language"] = article.language
     published = parse_published(article.published)
     if published is not None:
         doc["published"] = published
@@ -163,5 +166,6 @@ def from_stored(stored: dict, with_removed: bool = True) -> Article:
         outlet=stored.get("outlet") or None,
         published=stored.get("published_text"),
         url=stored.get("url"),
+        language=stored.get("language") or None,
         removed=removed,
     )

@@ -36,6 +36,7 @@ MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a 
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # ISO 639-1, as the indexer stores it
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title")
 
@@ -58,6 +59,7 @@ class SearchRequest:
     outlet: str | None = None
     author: str | None = None
     year: str | None = None
+    lang: str | None = None  # ISO 639-1 code of the article's language
     date_from: date | None = None
     date_to: date | None = None
 
@@ -77,6 +79,8 @@ class SearchRequest:
             raise InvalidRequestError("match", f"match must be one of: {', '.join(MATCHES)}")
         if self.year is not None and not (self.year.isdigit() and len(self.year) == 4):
             raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
+        if self.lang is not None and not LANGUAGE_CODE.fullmatch(self.lang):
+            raise InvalidRequestError("lang", "lang must be a two-letter language code, e.g. de")
         try:
             check_bounds(self.q)
         except ValueError as error:
@@ -321,6 +325,8 @@ def _filters(request: SearchRequest) -> wq.Query | None:
         parts.append(wq.Term("author_facet", request.author.replace(",", " ")))
     if request.year:
         parts.append(wq.Term("year", request.year))
+    if request.lang:
+        parts.append(wq.Term("language", request.lang))
     if request.date_from or request.date_to:
         start = (
             datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
@@ -409,8 +415,9 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     outlets = Counter(map(columns.outlet.__getitem__, docnums))
     authors = Counter(chain.from_iterable(map(columns.authors.__getitem__, docnums)))
     years = Counter(map(columns.year.__getitem__, docnums))
-    outlets.pop(None, None)  # articles without an outlet or a date
-    years.pop(None, None)
+    languages = Counter(map(columns.language.__getitem__, docnums))
+    for counter in (outlets, years, languages):
+        counter.pop(None, None)  # articles without an outlet, a date or a known language
 
     def top(counter: Counter, by_value: bool = False) -> tuple[FacetCount, ...]:
         if by_value:
@@ -419,7 +426,12 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
             rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(FacetCount(value, count) for value, count in rows[:FACET_LIMIT])
 
-    return {"outlet": top(outlets), "author": top(authors), "year": top(years, by_value=True)}
+    return {
+        "outlet": top(outlets),
+        "author": top(authors),
+        "year": top(years, by_value=True),
+        "lang": top(languages),
+    }
 
 
 # Words followed by these are syntax (prefix*, fuzzy~), not words to spell-check.

@@ -16,7 +16,9 @@ from .reader import IndexUnavailableError, LiveIndex
 pages = Blueprint("pages", __name__)
 
 # Parameters that define a results page; links keep them when changing one.
-STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page")
+STATE_PARAMS = (
+    "q", "sort", "match", "outlet", "author", "year", "lang", "from", "to", "per_page",
+)  # fmt: skip
 
 
 def live_index() -> LiveIndex:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from searchapp import create_app
 from searchapp import search as core
 from searchapp.build import rebuild_index
+from searchapp.openapi import OPENAPI
 from searchapp.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
 
 from .conftest import SHIPPED_CORPUS, make_corpus
@@ -250,6 +251,7 @@ params = st.fixed_dictionaries(
         "outlet": st.sampled_from(["CNN", "38 North", f"Outlet {PAYLOAD}", "x" * 201]) | junk,
         "author": st.sampled_from(["Will Ripley", f"Author {PAYLOAD}", ","]) | junk,
         "year": st.sampled_from(["2025", "0000", "9999", "٢٠٢٥", "20255"]) | junk,
+        "lang": st.sampled_from(["en", "DE", "deu", "ü", ""]) | junk,
         "from": dates,
         "to": dates,
     },
@@ -275,7 +277,7 @@ def test_api_search_never_fails(client, args):
 
 
 def params_names() -> set[str]:
-    return {"q", "page", "per_page", "sort", "match", "outlet", "author", "year", "from", "to"}
+    return {p["name"] for p in OPENAPI["paths"]["/api/search"]["get"]["parameters"]}
 
 
 @SETTINGS

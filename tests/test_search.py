@@ -289,6 +289,8 @@ def test_page_past_the_end_is_empty_not_an_error(tmp_path, open_live):
         ("sort", "random"),
         ("match", "some"),
         ("year", "24"),
+        ("lang", "deu"),  # ISO 639-1 codes have two letters
+        ("lang", "d<"),
         ("q", "word " * 1001),
         ("page", 5000),
     ],
@@ -346,6 +348,19 @@ def test_facet_counts(faceted):
     assert _facet(page, "author") == {"Ann Lee": 2, "Bo Chan": 2}
     assert _facet(page, "year") == {"2024": 2, "2023": 1}
     assert [row.value for row in page.facets["year"]] == ["2024", "2023"]
+
+
+def test_language_facet_and_filter(tmp_path, open_live):
+    # The language is detected from the text, not declared anywhere.
+    german = (
+        "Der alte Leuchtturm auf der Insel wird im kommenden Sommer von der Gemeinde saniert, "
+        "sagte der Bürgermeister."
+    )
+    plain = {k: v for k, v in FACETED.items() if not k.endswith(".json")}
+    live, _ = build(tmp_path, open_live, {**plain, "a5": german})
+    assert _facet(search(live, SearchRequest()), "lang") == {"en": 4, "de": 1}
+    assert ids(search(live, SearchRequest(lang="de"))) == ["a5"]
+    assert set(ids(search(live, SearchRequest(lang="en")))) == {"a1", "a2", "a3", "a4"}
 
 
 def test_facets_count_the_filtered_results(faceted):
