@@ -188,6 +188,7 @@ def test_openapi_document_is_valid_31(openapi):
         "lang",
         "from",
         "to",
+        "format",
     }
 
 
