@@ -240,12 +240,12 @@ OPENAPI = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["outlet", "author", "year", "lang"],
+                        "required": ["outlet", "author", "year", "language"],
                         "properties": {
                             "outlet": _FACET,
                             "author": _FACET,
                             "year": _FACET,
-                            "lang": _FACET,
+                            "language": _FACET,
                         },
                     },
                     "suggestion": _STRING_OR_NULL,

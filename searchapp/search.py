@@ -451,7 +451,7 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
         "outlet": top(outlets),
         "author": top(authors),
         "year": top(years, by_value=True),
-        "lang": top(languages),
+        "language": top(languages),
     }
 
 

@@ -358,7 +358,7 @@ def test_language_facet_and_filter(tmp_path, open_live):
     )
     plain = {k: v for k, v in FACETED.items() if not k.endswith(".json")}
     live, _ = build(tmp_path, open_live, {**plain, "a5": german})
-    assert _facet(search(live, SearchRequest()), "lang") == {"en": 4, "de": 1}
+    assert _facet(search(live, SearchRequest()), "language") == {"en": 4, "de": 1}
     assert ids(search(live, SearchRequest(lang="de"))) == ["a5"]
     assert set(ids(search(live, SearchRequest(lang="en")))) == {"a1", "a2", "a3", "a4"}
 
