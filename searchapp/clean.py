@@ -39,6 +39,7 @@ __all__ = [
     "Rule",
     "clean_article",
     "derive_title",
+    "find_site_template_lines",
     "find_template_lines",
     "line_key",
     "strip_boilerplate",
@@ -464,3 +465,26 @@ def find_template_lines(
         counts.update({line_key(s) for s in text.splitlines() if 0 < word_count(s) <= 15})
     need = max(min_docs, math.ceil(min_share * (docs if total_docs is None else total_docs)))
     return frozenset(k for k, c in counts.items() if c >= need)
+
+
+# A line on this many pages of one site, and on this share of them, is that site's template:
+# a corpus of a thousand sites never gives one site's footer 2% of the documents.
+SITE_MIN_DOCS = 3
+SITE_MIN_SHARE = 0.1
+
+
+def find_site_template_lines(pages: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """Keys of short lines that recur on several pages of the same site.
+
+    `pages` are (site, text) pairs; the site is any stable name for where a page came
+    from (its host, its outlet, its folder).
+    """
+    by_site: dict[str, list[str]] = {}
+    for site, text in pages:
+        by_site.setdefault(site, []).append(text)
+    found: set[str] = set()
+    for texts in by_site.values():
+        if len(texts) >= SITE_MIN_DOCS:
+            share = SITE_MIN_SHARE
+            found |= find_template_lines(texts, min_docs=SITE_MIN_DOCS, min_share=share)
+    return frozenset(found)

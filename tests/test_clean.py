@@ -11,6 +11,7 @@ from searchapp.clean import (
     RULES,
     clean_article,
     derive_title,
+    find_site_template_lines,
     find_template_lines,
     line_key,
     strip_boilerplate,
@@ -666,3 +667,18 @@ def test_short_structured_lines_inside_the_story_stay() -> None:
     page = "\n".join([*BODY[:3], *steps, *BODY[3:]])
     kept, _ = _kept_and_rules(f"Recipe of the Week\n{page}")
     assert kept == [*BODY[:3], *steps, *BODY[3:]]
+
+
+def test_site_template_lines_on_a_large_mixed_corpus() -> None:
+    # Three pages of one site share a footer; 200 other pages make it 1.5% of the corpus,
+    # under the corpus-wide share, but it is that site's template.
+    footer = "Read the Island Post every morning"
+    site = [("islandpost", f"{PROSE}\n{footer}\nStory {i} of the day.") for i in range(3)]
+    others = [(f"site{i}", f"{PROSE2} Item {i}.") for i in range(200)]
+    texts = [text for _, text in site + others]
+    assert line_key(footer) not in find_template_lines(texts)
+    assert line_key(footer) in find_site_template_lines(site + others)
+    # two pages of a site are not yet evidence; nor is a line on 3 of 40 pages of one site
+    assert line_key(footer) not in find_site_template_lines(site[:2] + others)
+    big_site = site + [("islandpost", f"{PROSE2} Other story {i}.") for i in range(37)]
+    assert line_key(footer) not in find_site_template_lines(big_site)
