@@ -11,11 +11,11 @@ other lines split it by the language of the true text (py3langid), for languages
 least 5 pages. Methods:
 
 - keep_everything: the naive text of the page (what a scraper that keeps everything stores);
-- text_path: the naive text through searchapp.clean.clean_article;
+- text_path: the naive text through searchapp.ingest.clean.clean_article;
 - text_path_template: the same with template lines found across the set's pages;
-- html_path: searchapp.htmlpage.extract_html(html).text;
+- html_path: searchapp.ingest.htmlpage.extract_html(html).text;
 - html_pipeline: what the indexer stores for an HTML file (extraction, then the text rules
-  for extracted text, via searchapp.extract.build_article);
+  for extracted text, via searchapp.ingest.pipeline.build_article);
 - trafilatura, trafilatura_fast, readability_lxml, justext: the baselines, as released
   (jusText with the stop list of the page's detected language).
 
@@ -45,8 +45,8 @@ from extraction_sets import (  # noqa: E402
     readability_text,
 )
 
-from searchapp.clean import clean_article, find_template_lines  # noqa: E402
-from searchapp.language import STOPLIST_NAMES, detect_language  # noqa: E402
+from searchapp.ingest.clean import clean_article, find_template_lines  # noqa: E402
+from searchapp.ingest.language import STOPLIST_NAMES, detect_language  # noqa: E402
 
 EXIT_NO_DATA = 2
 MIN_LANGUAGE_PAGES = 5
@@ -105,7 +105,7 @@ def _trafilatura(fast: bool) -> Callable[[str], str | None]:
 
 
 def _indexed_body(page: Page) -> str:
-    from searchapp.extract import Source, build_article
+    from searchapp.ingest.pipeline import Source, build_article
 
     article = build_article(Source(page.id, page.id, "html", page.html, raw_hash=""))
     return getattr(article, "body", "")  # a SkippedFile (nothing left) scores as empty
@@ -117,7 +117,7 @@ Method = Callable[[Page], str]
 def methods_for(
     pages: list[Page], naive: dict[str, str], langs: dict[str, str]
 ) -> dict[str, Method]:
-    from searchapp.htmlpage import extract_html
+    from searchapp.ingest.htmlpage import extract_html
 
     template = find_template_lines(naive.values())
     traf, traf_fast = _trafilatura(False), _trafilatura(True)

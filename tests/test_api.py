@@ -185,7 +185,6 @@ def test_openapi_document_is_valid_31(openapi):
         "outlet",
         "author",
         "year",
-        "lang",
         "from",
         "to",
         "format",

@@ -7,12 +7,18 @@ from datetime import datetime
 
 from whoosh import columns, fields
 
+from ..model import Article, RemovedBlock
 from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text_analyzer
-from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
 SCHEMA_VERSION = 9
+
+
+def built_with_this_schema(build_info: dict) -> bool:
+    """Whether a generation's build info says it was written with SCHEMA_VERSION."""
+    return build_info.get("schema") == SCHEMA_VERSION
+
 
 # The sections of an article's searchable text and their weights: one title mention counts
 # as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are
@@ -66,7 +72,7 @@ def build_schema() -> fields.Schema:
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
         year=fields.ID(sortable=True),
-        language=fields.ID(stored=True, sortable=True),  # ISO 639-1: filter, facet, column
+        language=fields.ID(stored=True, sortable=True),  # ISO 639-1, detected from the text
         published=fields.DATETIME(sortable=True),
         published_text=fields.STORED,
         url=fields.STORED,

@@ -6,6 +6,8 @@ the first rule that matches it, and the rule's name is recorded with the removed
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import math
 import re
 from collections import Counter
@@ -13,11 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..model import RemovedBlock
 from . import markers
 from .bounds import article_end, lead_separator, marker_strength
 from .furniture import comments_start, excerpt_run, teaser_run
 from .language import detect_language, stop_words, stopword_share
-from .model import RemovedBlock
 from .textshape import (
     HAS_ALNUM,
     ends_sentence,
@@ -34,7 +36,9 @@ from .textshape import (
 )
 
 __all__ = [
+    "PIPELINE_VERSION",
     "RULES",
+    "RULES_DIGEST",
     "CleanResult",
     "Rule",
     "clean_article",
@@ -205,6 +209,13 @@ _REPUBLISHED_NOTE = (
     r"|republished (?:with|under|by|from)\b|read the original\b"
 )
 
+# Bump when cleaning changes (a rule here, or the extraction and sidecar handling in
+# pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
+# keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
+# table changes, tests/test_clean.py fails until both are updated together.
+PIPELINE_VERSION = "2"
+RULES_DIGEST = "ada4ac51a9b534ae36ad7671558f50a37bbd5ad50893e0567842e5a4ae8f8737"
+
 # Rows are tried in order; the first that matches names the removal.
 RULES: list[Rule] = [
     Rule("template", _template),  # corpus evidence: the line recurs across many documents
@@ -233,6 +244,21 @@ RULES: list[Rule] = [
     # everything after it (teasers, bios, comment threads are prose, but not the story)
     Rule("after_article_end", lambda page, i: False, where="bounds"),
 ]
+
+
+def rules_digest(rules: Iterable[Rule] = RULES) -> str:
+    """sha256 of the rule table: each row's name, place, test source and its regex and limits."""
+    digest = hashlib.sha256()
+    for rule in rules:
+        cells = [c.cell_contents for c in rule.test.__closure__ or ()]
+        settings = [
+            (c.pattern, c.flags) if isinstance(c, re.Pattern) else c
+            for c in cells
+            if isinstance(c, (re.Pattern, int))
+        ]
+        row = [rule.name, rule.where, inspect.getsource(rule.test), *map(repr, settings)]
+        digest.update("\x1f".join(row).encode("utf-8") + b"\x1e")
+    return digest.hexdigest()
 
 
 # --- metadata -----------------------------------------------------------------------------
