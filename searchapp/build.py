@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from . import store
 from .engine import (
@@ -19,11 +20,11 @@ from .engine import (
     content_hashes,
     write_articles,
 )
-from .ingest.clean import find_template_lines
+from .ingest.clean import find_site_template_lines, find_template_lines
 from .ingest.corpusmeta import harmonise
 from .ingest.examples import example_queries
 from .ingest.load import LoadError, UnchangedFile, read_corpus
-from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article
+from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article, web_url
 from .model import Article, FileWarning, SearchappError, SkippedFile
 
 # A file written again within its file system's timestamp step (2 s on FAT) keeps its mtime,
@@ -216,12 +217,24 @@ def _plan(corpus: _Corpus, previous: _Previous | None) -> _Plan:
     return _Plan(False, todo, set(hashes) - unchanged - same, len(gone))
 
 
+def site_of(source: Source) -> str | None:
+    """Where a page came from: its URL's host, its outlet, or its corpus folder."""
+    if url := web_url(source.sidecar.get("url")):
+        return urlsplit(url).hostname
+    if outlet := source.sidecar.get("outlet"):
+        return outlet.casefold()
+    folder = PurePosixPath(source.path).parent  # path relative to the corpus folder
+    return None if str(folder) == "." else str(folder)
+
+
 def _template_lines(
     corpus: _Corpus, todo: list[Source], previous: _Previous | None
 ) -> frozenset[str]:
     if previous is None or previous.stamps is None:
         # Corpus-level evidence needs the whole corpus, not just the changed files.
-        return find_template_lines(s.text for s in corpus.sources if s.kind == "text")
+        texts = [s for s in corpus.sources if s.kind == "text"]
+        sites = [(site, s.text) for s in texts if (site := site_of(s)) is not None]
+        return find_template_lines(s.text for s in texts) | find_site_template_lines(sites)
     # Unchanged files are not read: keep the lines the last build found, and add those the
     # changed files share often enough in the whole corpus (a few changed articles repeating
     # a line are not a template). Lines are only added here; a full rebuild recounts them all.

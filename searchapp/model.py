@@ -51,6 +51,7 @@ class Article:
     outlet: str | None = None
     published: str | None = None  # ISO 8601 date or date-time
     url: str | None = None
+    language: str | None = None  # ISO 639-1 code, None when undetected
     removed: tuple[RemovedBlock, ...] = field(default=())
     # "main": the extractor found the article; "fallback": it found none, so the text is the
     # page minus the named furniture patterns (see extract.build_article). Not stored.

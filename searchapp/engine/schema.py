@@ -12,7 +12,7 @@ from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def built_with_this_schema(build_info: dict) -> bool:
@@ -72,6 +72,7 @@ def build_schema() -> fields.Schema:
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
         year=fields.ID(sortable=True),
+        language=fields.ID(stored=True, sortable=True),  # ISO 639-1, detected from the text
         published=fields.DATETIME(sortable=True),
         published_text=fields.STORED,
         url=fields.STORED,
@@ -142,6 +143,8 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    if article.language:
+        doc["language"] = article.language
     published = parse_published(article.published)
     if published is not None:
         doc["published"] = published
@@ -169,5 +172,6 @@ def from_stored(stored: dict, with_removed: bool = True) -> Article:
         outlet=stored.get("outlet") or None,
         published=stored.get("published_text"),
         url=stored.get("url"),
+        language=stored.get("language") or None,
         removed=removed,
     )

@@ -167,6 +167,7 @@ def build_article(
         url=url,
         source_path=source.path,
         content_hash=source.raw_hash,
+        language=cleaned.language,
         removed=cleaned.removed,
         extraction=extraction,
         notes=tuple(notes),
