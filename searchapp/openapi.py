@@ -88,6 +88,12 @@ SEARCH_PARAMETERS = [
         "all (default: every word, falling back to any) or any.",
         {"type": "string", "enum": ["all", "any"]},
     ),
+    _param(
+        "typos",
+        "true (default): a word in few articles also searches a far more common close word,"
+        " at a lower weight, with a notice; false searches the words as typed.",
+        {"type": "boolean", "default": True},
+    ),
     _param("outlet", "Only articles from this outlet (a facet value).", {"type": "string"}),
     _param("author", "Only articles by this author (a facet value).", {"type": "string"}),
     _param(

@@ -49,6 +49,27 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     return value
 
 
+_BOOLEANS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "on": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "off": False,
+}
+
+
+def _boolean(args: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _BOOLEANS:
+        raise InvalidRequestError(name, f"{name} must be true or false, not {raw[:20]!r}")
+    return _BOOLEANS[raw]
+
+
 def search_request(args: Mapping[str, str]) -> SearchRequest:
     """Build and validate a SearchRequest; InvalidRequestError names the bad parameter."""
     request = SearchRequest(
@@ -62,6 +83,7 @@ def search_request(args: Mapping[str, str]) -> SearchRequest:
         year=_year(args),
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
+        typos=_boolean(args, "typos", True),
     )
     request.validate()
     return request

@@ -15,6 +15,7 @@ from itertools import chain
 from whoosh import query as wq
 from whoosh import sorting
 
+from . import typos
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
 from .query import (
     OPERATORS,
@@ -60,6 +61,7 @@ class SearchRequest:
     year: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    typos: bool = True  # also search far more common close words of rare words (typos.py)
 
     def validate(self) -> None:
         """Raise InvalidRequestError for the first parameter out of range."""
@@ -156,6 +158,13 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
                 notices.append(
                     "Your query has only very common words (such as 'the'), which are not searched."
                 )
+        corrections = []
+        if request.typos and not browsing and parsed.query is not wq.NullQuery:
+            reader = searcher.reader()
+            corrector = searcher.corrector(SEARCH_FIELD)
+            corrections = typos.find_corrections(reader, corrector, request.q)
+        if corrections:
+            parsed = replace(parsed, query=typos.with_corrections(parsed.query, corrections))
         matches = _run(searcher, gen, parsed.query, request, browsing)
         if (
             not browsing
@@ -167,6 +176,7 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
             and (parsed.plain_words or not has_syntax(request.q))
         ):
             relaxed = plain_words_query(request.q, searcher.schema, "any")
+            relaxed = typos.with_corrections(relaxed, corrections)
             matches = _run(searcher, gen, relaxed, request, browsing)
             if matches.total:
                 notices.append(
@@ -178,9 +188,13 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
-        # Offer a spelling only when the words as typed found nothing, or not all of them.
+        # Offer a spelling only when the words as typed found nothing, or not all of them,
+        # and the close words are not searched already.
         weak = not total or bool(notices)
         suggestion = _suggest(searcher, request.q) if weak and not browsing else None
+        if corrections:
+            notices.insert(0, typos.notice(corrections))
+            suggestion = None
     return ResultPage(
         request=request,
         total=total,

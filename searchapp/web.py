@@ -16,7 +16,7 @@ from .reader import IndexUnavailableError, LiveIndex
 pages = Blueprint("pages", __name__)
 
 # Parameters that define a results page; links keep them when changing one.
-STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page")
+STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page", "typos")
 
 
 def live_index() -> LiveIndex:
