@@ -47,7 +47,8 @@ def page_json(page: core.ResultPage) -> dict:
 
 @api.get("/search")
 def search():
-    page = core.search(live_index(), search_request(request.args))
+    synonyms = current_app.extensions["searchapp.synonyms"]
+    page = core.search(live_index(), search_request(request.args), synonyms)
     return jsonify(page_json(page))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
 from .schema import SCHEMA_VERSION
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
+from .synonyms import SynonymsError, load_synonyms
 
 # Exit status when the index was built but some corpus files were skipped.
 EXIT_SKIPPED = 3
@@ -150,9 +152,15 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
     type=click.IntRange(1, 64),
     help="Threads per worker.",
 )
+@click.option(
+    "--synonyms",
+    "synonyms_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A synonyms file (README: Synonyms), applied to every query; default $SEARCHAPP_SYNONYMS.",
+)
 @_corpus_option
 @_index_option
-def serve_command(host, port, workers, threads, corpus_dir, index_dir):
+def serve_command(host, port, workers, threads, synonyms_file, corpus_dir, index_dir):
     """Serve the web app and API with a production server (builds the index if none).
 
     Example: searchapp serve --host 127.0.0.1 --port 8000
@@ -160,6 +168,12 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
     from .server import serve
 
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    if synonyms_file is not None:
+        try:
+            load_synonyms(synonyms_file)  # fail here, with the reason, not in every worker
+        except SynonymsError as error:
+            raise click.ClickException(f"{error} (pass a UTF-8 text file)") from None
+        os.environ["SEARCHAPP_SYNONYMS"] = str(synonyms_file.resolve())  # workers inherit it
     try:
         live = current_generation(index_dir)
     except NoIndexError:

@@ -17,11 +17,13 @@ from whoosh import sorting
 
 from . import typos
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
+from .compounds import compound_groups
 from .query import (
     OPERATORS,
     ParsedQuery,
     check_bounds,
     has_syntax,
+    operators_as_words,
     parse_user_query,
     plain_words_query,
     words_of,
@@ -29,6 +31,9 @@ from .query import (
 from .reader import FacetColumns, LiveIndex, again_if_moved
 from .schema import SEARCH_FIELD, SPELLING_FIELD, from_stored
 from .snippets import Span, make_snippets, plain_snippet
+from .synonyms import Synonyms
+
+NO_SYNONYMS = Synonyms()
 
 SORTS = ("relevance", "date")
 MATCHES = ("all", "any")
@@ -119,15 +124,17 @@ class ResultPage:
         return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
 
 
-def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
+def search(live: LiveIndex, request: SearchRequest, synonyms: Synonyms = NO_SYNONYMS) -> ResultPage:
     """Run one search; raises InvalidRequestError or reader.IndexUnavailableError."""
     request.validate()
     started = time.perf_counter()
     # Opening the generation is inside the retry too: it can be pruned before it opens.
-    return again_if_moved(live, lambda: _cached_search(live, request, started))
+    return again_if_moved(live, lambda: _cached_search(live, request, synonyms, started))
 
 
-def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
+def _cached_search(
+    live: LiveIndex, request: SearchRequest, synonyms: Synonyms, started: float
+) -> ResultPage:
     # Same generation and same request give the same page (the request is frozen, so
     # hashable; q is kept as typed because a did-you-mean echoes its spacing).
     key = (live.generation().name, request)
@@ -135,20 +142,24 @@ def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> R
     if cached is not None:
         took_ms = round((time.perf_counter() - started) * 1000, 2)
         return replace(cached, request=request, took_ms=took_ms)
-    page = _search(live, request, started)
+    page = _search(live, request, synonyms, started)
     if page.generation == key[0]:
         live.results.put(key, page)
     return page
 
 
-def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
+def _search(
+    live: LiveIndex, request: SearchRequest, synonyms: Synonyms, started: float
+) -> ResultPage:
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
         browsing = not request.q.strip()
         if browsing:
             parsed = ParsedQuery(wq.Every(), "")
         else:
-            parsed = parse_user_query(request.q, searcher.schema, request.match)
+            parsed = parse_user_query(
+                _expanded(searcher, request, synonyms), searcher.schema, request.match
+            )
             if parsed.notice:
                 notices.append(parsed.notice)
             parsed = _cap_expansions(parsed, searcher, notices)
@@ -205,6 +216,14 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
         notice=" ".join(notices) or None,
         generation=gen.name,
     )
+
+
+def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
+    """The query with the user's synonym groups and the corpus's compounds OR-ed in."""
+    # Operators first: the groups' " OR " would make an all-capitals query look mixed.
+    text = operators_as_words(fold_typography(request.q))
+    text = synonyms.rewrite(text, request.match)
+    return compound_groups(searcher, text).rewrite(text, request.match)
 
 
 @dataclass(frozen=True)

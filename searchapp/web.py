@@ -52,7 +52,7 @@ def results():
         return render_template(
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
-    page = core.search(live_index(), search)
+    page = core.search(live_index(), search, current_app.extensions["searchapp.synonyms"])
     return render_template("results.html", page=page, q=search.q, error=None)
 
 
