@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.build import rebuild_index
 from searchapp.search import SearchRequest, search
-from tests.conftest import make_corpus
+from tests.conftest import open_built
 
 ARTICLES = {
     "hyphen": "Send me an e-mail today.\n\nThanks for reading.",
@@ -23,11 +22,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    from searchapp.reader import LiveIndex
-
-    root = tmp_path_factory.mktemp("compounds")
-    rebuild_index(make_corpus(root, ARTICLES), root / "index")
-    live = LiveIndex(root / "index")
+    live = open_built(tmp_path_factory.mktemp("compounds"), ARTICLES)
     yield live
     live.close()
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.build import rebuild_index
 from searchapp.search import SearchRequest, search
 from searchapp.typos import Correction, allowed_typos, candidate_words
-from tests.conftest import make_corpus
+from tests.conftest import open_built
 
 # Ten articles spell the name right, one spells it wrong; "Lavrov" is in two.
 ARTICLES = {
@@ -23,11 +22,7 @@ ARTICLES |= {
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    from searchapp.reader import LiveIndex
-
-    root = tmp_path_factory.mktemp("typos")
-    rebuild_index(make_corpus(root, ARTICLES), root / "index")
-    live = LiveIndex(root / "index")
+    live = open_built(tmp_path_factory.mktemp("typos"), ARTICLES)
     yield live
     live.close()
 
