@@ -11,7 +11,7 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
-from .schema import SEARCH_FIELD
+from .schema import SEARCH_FIELD, SPELLING_FIELD
 from .synonyms import Synonyms
 
 MIN_COMPOUND = 5  # letters: "into" is not "in to"
@@ -60,6 +60,7 @@ def compound_groups(searcher, text: str) -> Synonyms:
         joined = first + second
         if not (_is_part(reader, first) and _is_part(reader, second)) or joined.isdigit():
             continue
-        if (SEARCH_FIELD, analyse_word(joined)) in reader:
+        # The joined word as printed, not by its stem: "russia" + "s" is not "russias".
+        if (SPELLING_FIELD, joined) in reader:
             groups[(first, second)] = ((first, second), (joined,))
     return Synonyms(groups)
