@@ -38,13 +38,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ranx import Qrels, Run, evaluate
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing the package
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from beir import REQUIRED, Collection, Doc, load_collection, write_corpus  # noqa: E402
+from ir_metrics import ndcg, recall  # noqa: E402
 
 DATA_ROOT = REPO.parent / "shared" / "data"
 JUDGED = REPO / "tests" / "data" / "judged_queries.json"
@@ -95,8 +94,8 @@ def as_judged(name: str, collection: Collection) -> Judged:
 
 def shipped_collection(path: Path) -> Judged:
     """The shipped corpus and its judged queries; the baselines get the cleaned articles."""
-    from searchapp.build import read_sources
-    from searchapp.extract import build_article
+    from searchapp.ingest.load import read_sources
+    from searchapp.ingest.pipeline import build_article
     from searchapp.model import Article
 
     corpus, queries, qrels = load_judged(path)
@@ -117,7 +116,8 @@ def timed(queries: dict[str, str], rank: Callable[[str], Ranking]) -> tuple[dict
 
 
 def searchapp_ranker(live, stem_to_id: dict[str, str]) -> Callable[[str], Ranking]:
-    from searchapp.search import SearchRequest, search
+    from searchapp.engine import search
+    from searchapp.model import SearchRequest
 
     def rank(text: str) -> Ranking:
         page = search(live, SearchRequest(q=text, match="any", per_page=DEPTH))
@@ -178,14 +178,16 @@ def bm25s_ranker(docs: Iterable[Doc]) -> Callable[[str], Ranking]:
 
 def scores(qrels: dict[str, dict[str, int]], rankings: dict[str, Ranking]) -> dict[str, float]:
     """nDCG@10 and Recall@100 averaged over every judged query (no results scores 0)."""
-    run = {
-        qid: {did: float(len(ranking) - i) for i, did in enumerate(ranking)}
-        for qid, ranking in rankings.items()
+    if not qrels:
+        return {name: 0.0 for name in MEASURES}
+    per_query = [
+        (ndcg(grades, rankings.get(qid, []), 10), recall(grades, rankings.get(qid, []), 100))
+        for qid, grades in qrels.items()
+    ]
+    return {
+        name: statistics.fmean(figures[i] for figures in per_query)
+        for i, name in enumerate(MEASURES)
     }
-    # ranx drops queries with an empty ranking from the average; a placeholder keeps them in.
-    run = {qid: docs or {"\x00no-results": 0.0} for qid, docs in run.items()}
-    result = evaluate(Qrels(qrels), Run(run), list(MEASURES), make_comparable=True)
-    return {m: float(result[m]) for m in MEASURES}
 
 
 def latency(latencies: list[float]) -> dict[str, float]:
@@ -211,7 +213,7 @@ def measure(
 def measure_collection(collection: Judged, workdir: Path) -> dict[str, dict[str, float]]:
     """Index one collection with searchapp and both baselines, and score all three."""
     from searchapp.build import rebuild_index
-    from searchapp.reader import LiveIndex
+    from searchapp.engine import LiveIndex
 
     if collection.corpus is not None:
         corpus, stems = collection.corpus, {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.search import SearchRequest, search
+from searchapp.engine.search import SearchRequest, search
 from tests.conftest import open_built
 
 ARTICLES = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from searchapp.build import rebuild_index
-from searchapp.suggest import complete
+from searchapp.engine.completion import complete
 from tests.conftest import make_corpus
 
 # "british" is in five articles, "brown" in two, both beside "Gordon".

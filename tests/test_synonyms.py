@@ -6,7 +6,7 @@ import pytest
 
 from searchapp import create_app
 from searchapp.build import rebuild_index
-from searchapp.synonyms import SynonymsError, load_synonyms, parse_synonyms
+from searchapp.engine.synonyms import SynonymsError, load_synonyms, parse_synonyms
 from tests.conftest import make_corpus
 
 FILE = """\

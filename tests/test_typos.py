@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.search import SearchRequest, search
-from searchapp.typos import Correction, allowed_typos, candidate_words
+from searchapp.engine.search import SearchRequest, search
+from searchapp.engine.typos import Correction, allowed_typos, candidate_words
 from tests.conftest import open_built
 
 # Ten articles spell the name right, one spells it wrong; "Lavrov" is in two.

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
-from .reader import LiveIndex
+from .live_index import LiveIndex
 from .schema import SEARCH_FIELD, SPELLING_FIELD
 
-MAX_SUGGEST_CHARS = 200
+MAX_COMPLETION_CHARS = 200
 MIN_PREFIX = 2
 SCAN_LIMIT = 2_000  # vocabulary words read per request, so a short prefix stays cheap
 CONTEXT_WORDS = 2  # earlier words that rank completions: the nearest ones say the most
