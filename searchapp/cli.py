@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from flask.cli import with_appcontext
 
 from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
-from .engine import built_with_this_schema
+from .engine import SynonymsError, built_with_this_schema, load_synonyms
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
 # Exit status when the index was built but some corpus files were skipped.
@@ -175,9 +176,15 @@ def inspect_command(article: str, corpus_dir: Path | None):
     is_flag=True,
     help="Open the search page in a browser once serving (when this machine has one).",
 )
+@click.option(
+    "--synonyms",
+    "synonyms_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A synonyms file (README: Synonyms), applied to every query; default $SEARCHAPP_SYNONYMS.",
+)
 @_corpus_option
 @_index_option
-def serve_command(host, port, workers, threads, open_browser, corpus_dir, index_dir):
+def serve_command(host, port, workers, threads, open_browser, synonyms_file, corpus_dir, index_dir):
     """Serve the web app and API with a production server (builds the index if none).
 
     Example: searchapp serve --host 127.0.0.1 --port 8000
@@ -190,6 +197,12 @@ def serve_command(host, port, workers, threads, open_browser, corpus_dir, index_
     except PortUnavailableError as error:
         raise click.ClickException(str(error)) from None
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    if synonyms_file is not None:
+        try:
+            load_synonyms(synonyms_file)  # fail here, with the reason, not in every worker
+        except SynonymsError as error:
+            raise click.ClickException(f"{error} (pass a UTF-8 text file)") from None
+        os.environ["SEARCHAPP_SYNONYMS"] = str(synonyms_file.resolve())  # workers inherit it
     try:
         live = current_generation(index_dir)
     except NoIndexError:

@@ -101,6 +101,7 @@ class SearchRequest:
     year: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    typos: bool = True  # also search far more common close words of rare words (engine/typos)
 
 
 @dataclass(frozen=True)

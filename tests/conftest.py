@@ -33,6 +33,12 @@ def make_corpus(root: Path, articles: dict[str, str | bytes | dict]) -> Path:
     return corpus
 
 
+def open_built(root: Path, articles: dict[str, str | bytes | dict]) -> LiveIndex:
+    """Write `articles` under root, build them and open the index (the caller closes it)."""
+    rebuild_index(make_corpus(root, articles), root / "index")
+    return LiveIndex(root / "index")
+
+
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
     """The shipped corpus built into a temporary index folder (read-only for tests)."""

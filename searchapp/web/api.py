@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import engine
 from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
 from ..model import Hit, InvalidRequestError, ResultPage
-from .downloads import EXPORT_TYPES, export_response
+from .downloads import EXPORT_TYPES, export_response, synonyms
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
@@ -55,7 +55,7 @@ def search():
         raise InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
     if kind != "json":
         return export_response(request.args, kind)
-    page = engine.search(live_index(), search_request(request.args))
+    page = engine.search(live_index(), search_request(request.args), synonyms())
     return jsonify(page_json(page))
 
 

@@ -10,6 +10,7 @@ from .. import engine
 from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
 from ..ingest.pipeline import web_url
 from ..model import InvalidRequestError
+from .downloads import synonyms
 from .params import STATE_PARAMS, search_request
 
 pages = Blueprint("pages", __name__)
@@ -51,7 +52,7 @@ def results():
         return render_template(
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
-    page = engine.search(live_index(), search)
+    page = engine.search(live_index(), search, synonyms())
     return render_template("results.html", page=page, q=search.q, error=None)
 
 
