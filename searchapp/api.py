@@ -14,6 +14,7 @@ from .params import search_request
 from .problems import problem
 from .reader import IndexUnavailableError, LiveIndex
 from .suggest import MAX_SUGGEST_CHARS, complete
+from .timeline import DateHistogram
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,8 +42,23 @@ def page_json(page: core.ResultPage) -> dict:
             name: [{"value": f.value, "count": f.count} for f in counts]
             for name, counts in page.facets.items()
         },
+        "date_histogram": histogram_json(page.timeline),
         "suggestion": page.suggestion,
         "notice": page.notice,
+    }
+
+
+def histogram_json(hist: DateHistogram | None) -> dict:
+    """The timeline's counts: every period from the first match to the last, even empty."""
+    if hist is None:
+        return {"interval": "day", "undated": 0, "buckets": []}
+    return {
+        "interval": hist.interval,
+        "undated": hist.undated,
+        "buckets": [
+            {"from": b.start.isoformat(), "to": b.end.isoformat(), "count": b.count}
+            for b in hist.buckets
+        ],
     }
 
 

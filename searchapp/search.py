@@ -28,6 +28,7 @@ from .query import (
 from .reader import FacetColumns, LiveIndex, again_if_moved
 from .schema import SEARCH_FIELD, SPELLING_FIELD, from_stored
 from .snippets import Span, make_snippets, plain_snippet
+from .timeline import DateHistogram, histogram
 
 SORTS = ("relevance", "date")
 MATCHES = ("all", "any")
@@ -113,6 +114,7 @@ class ResultPage:
     suggestion: str | None = None
     notice: str | None = None
     generation: str = ""
+    timeline: DateHistogram | None = None  # matches per day/week/month, over every match
 
     @property
     def pages(self) -> int:
@@ -192,6 +194,7 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
+        timeline = histogram(Counter(map(gen.facets.day.__getitem__, matches.docnums)))
         # Offer a spelling only when the words as typed found nothing, or not all of them.
         weak = not total or bool(notices)
         suggestion = _suggest(searcher, request.q) if weak and not browsing else None
@@ -204,6 +207,7 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
         suggestion=suggestion,
         notice=" ".join(notices) or None,
         generation=gen.name,
+        timeline=timeline,
     )
 
 

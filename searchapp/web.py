@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from . import articles
+from . import articles, timeline
 from . import search as core
 from .extract import web_url
 from .params import search_request
@@ -38,7 +39,21 @@ def url_with(_path: str = "/search", **changes) -> str:
 
 @pages.app_context_processor
 def helpers():
-    return {"url_with": url_with, "max_export": core.MAX_EXPORT_ROWS}
+    return {
+        "url_with": url_with,
+        "max_export": core.MAX_EXPORT_ROWS,
+        "timeline_bars": timeline.bars,
+        "timeline_label": timeline.label,
+        "chart_size": (timeline.CHART_WIDTH, timeline.CHART_HEIGHT),
+    }
+
+
+@pages.app_template_filter("built")
+def built(seconds: float | None) -> str:
+    """A build time as the pages print it: "2025-07-12 09:30 UTC"."""
+    if seconds is None:
+        return "at an unknown time"
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @pages.get("/")
@@ -55,8 +70,10 @@ def results():
         return render_template(
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
-    page = core.search(live_index(), search)
-    return render_template("results.html", page=page, q=search.q, error=None)
+    live = live_index()
+    page = core.search(live, search)
+    stats = live.generation().stats
+    return render_template("results.html", page=page, q=search.q, error=None, stats=stats)
 
 
 @pages.get("/articles/<article_id>")
