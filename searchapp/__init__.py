@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 
-from .reader import IndexUnavailableError, LiveIndex
+from .engine import IndexUnavailableError, LiveIndex
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -57,10 +57,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["searchapp.live"] = LiveIndex(Path(app.config["INDEX_DIR"]))
 
-    from .api import api
     from .cli import flask_rebuild_index_command
-    from .downloads import downloads
-    from .web import pages
+    from .web.api import api
+    from .web.downloads import downloads
+    from .web.pages import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(downloads)
@@ -74,13 +74,13 @@ def _add_edges(app: Flask) -> None:
     """Health probe, security headers, and error pages that never show a traceback."""
     from werkzeug.exceptions import HTTPException
 
-    from .problems import problem
+    from .web.problems import problem
 
     @app.get("/healthz")
     def healthz():
         live: LiveIndex = app.extensions["searchapp.live"]
         try:
-            gen = live.generation()
+            stats = live.stats()
         except IndexUnavailableError as error:
             body = {
                 "status": "unavailable",
@@ -89,7 +89,7 @@ def _add_edges(app: Flask) -> None:
                 "detail": str(error),
             }
             return jsonify(body), 503
-        return jsonify({"status": "ok", "generation": gen.name, "articles": gen.stats.articles})
+        return jsonify({"status": "ok", "generation": stats.generation, "articles": stats.articles})
 
     @app.after_request
     def security_headers(response):

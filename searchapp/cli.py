@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
-from .schema import SCHEMA_VERSION
+from .engine import built_with_this_schema
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
 # Exit status when the index was built but some corpus files were skipped.
@@ -115,12 +115,12 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
 
     Example: searchapp inspect 000_0094f72c2f52c878
     """
-    from .inspect import inspect_article
+    from .ingest.inspect import NotInCorpusError, inspect_article
 
     corpus_dir, _ = _dirs(corpus_dir, None)
     try:
         click.echo(inspect_article(corpus_dir, article_id))
-    except LookupError as error:
+    except NotInCorpusError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -185,7 +185,7 @@ def serve_command(host, port, workers, threads, watch, open_browser, corpus_dir,
         click.echo(f"No index in {index_dir} yet; building it from {corpus_dir} first.", err=True)
         run_rebuild(corpus_dir, index_dir, incremental=False)
     else:
-        if read_build_info(index_dir, live).get("schema") != SCHEMA_VERSION:
+        if not built_with_this_schema(read_build_info(index_dir, live)):
             click.echo(
                 f"The index in {index_dir} was built by another version of searchapp; "
                 f"rebuilding it from {corpus_dir} first.",

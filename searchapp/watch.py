@@ -17,7 +17,7 @@ from pathlib import Path
 import watchfiles
 
 from .build import BuildError, BuildSummary, rebuild_index
-from .load import TEXT_SUFFIXES
+from .ingest.load import TEXT_SUFFIXES
 from .store import RebuildInProgressError
 
 QUIET_MS = 1_000  # a copy pauses far less than this between files (cp: ~1 ms a file)

@@ -9,7 +9,7 @@ import pytest
 
 from searchapp import create_app
 from searchapp.build import rebuild_index
-from searchapp.reader import LiveIndex
+from searchapp.engine.live_index import LiveIndex
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

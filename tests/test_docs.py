@@ -8,7 +8,8 @@ import pytest
 
 from searchapp import create_app
 from searchapp.cli import main
-from searchapp.openapi import OPENAPI
+from searchapp.web.openapi import OPENAPI
+from searchapp.web.params import markdown_table
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -65,3 +66,8 @@ def test_export_headers_are_in_readme(client):
     ours.append("X-Total-Count")
     for name in ours:
         assert f"`{name}`" in README, f"the export header {name} is not in README.md"
+
+
+def test_readme_parameter_table_is_the_params_table():
+    table = markdown_table()
+    assert table in README, f"README.md's /api/search table should read:\n{table}"

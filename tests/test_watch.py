@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import search as core
+from searchapp import engine
+from searchapp.model import SearchRequest
 from searchapp.store import current_generation
 from searchapp.watch import is_corpus_file, watch_corpus
 
@@ -86,7 +87,7 @@ def watching(tmp_path, open_live):
 
 
 def ids(live, q: str) -> list[str]:
-    return sorted(hit.id for hit in core.search(live, core.SearchRequest(q=q)).hits)
+    return sorted(hit.id for hit in engine.search(live, SearchRequest(q=q)).hits)
 
 
 def test_add_change_delete_reach_the_index(watching):
@@ -120,7 +121,7 @@ def test_a_thousand_copied_files_are_one_build(watching):
     time.sleep(QUIET_MS / 1000 * 4)  # a second build would start within this
     assert watcher.builds() == 2, watcher.lines
     assert current_generation(live.index_dir) != generation
-    assert core.search(live, core.SearchRequest(q="bulletin")).total == 1000
+    assert engine.search(live, SearchRequest(q="bulletin")).total == 1000
 
 
 def test_partial_writes_are_ignored_until_the_file_is_whole(watching):

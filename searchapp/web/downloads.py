@@ -14,17 +14,18 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from .. import engine
+from ..engine import LiveIndex
+from ..model import InvalidRequestError
 from . import export
-from . import search as core
 from .atom import FEED_ENTRIES, search_feed
-from .params import search_request
-from .reader import LiveIndex
+from .params import STATE_PARAMS, search_request
 
 downloads = Blueprint("downloads", __name__)
 
 EXPORT_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
-# Parameters that pick the matches; page and per_page do not apply to a download.
-FILTER_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to")
+# Parameters that pick the matches; per_page (and page) do not apply to a download.
+FILTER_PARAMS = tuple(name for name in STATE_PARAMS if name != "per_page")
 
 
 def live_index() -> LiveIndex:
@@ -40,18 +41,18 @@ def filename(q: str, extension: str) -> str:
 def export_response(args: Mapping[str, str], kind: str) -> Response:
     """Stream every match (up to the cap) as `kind`; raises InvalidRequestError."""
     search = search_request(args)
-    result = core.export(live_index(), search)
+    result = engine.export(live_index(), search)
     write = export.csv_chunks if kind == "csv" else export.jsonl_chunks
     response = Response(write(result.hits), mimetype=EXPORT_TYPES[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(search.q, kind)}"'
     # The body starts before anyone could count it, so the totals travel as headers.
     response.headers["X-Total-Count"] = str(result.total)
     response.headers["X-Export-Rows"] = str(result.rows)
-    response.headers["X-Export-Cap"] = str(core.MAX_EXPORT_ROWS)
+    response.headers["X-Export-Cap"] = str(engine.MAX_EXPORT_ROWS)
     return response
 
 
-def _bad_request(error: core.InvalidRequestError):
+def _bad_request(error: InvalidRequestError):
     q = request.args.get("q", "")
     return render_template("results.html", error=str(error), page=None, q=q), 400
 
@@ -61,7 +62,7 @@ def _bad_request(error: core.InvalidRequestError):
 def search_export(kind: str):
     try:
         return export_response(request.args, kind)
-    except core.InvalidRequestError as error:
+    except InvalidRequestError as error:
         return _bad_request(error)
 
 
@@ -69,12 +70,12 @@ def search_export(kind: str):
 def search_atom():
     try:
         search = search_request(request.args)
-    except core.InvalidRequestError as error:
+    except InvalidRequestError as error:
         return _bad_request(error)
     newest = replace(search, sort="date", page=1, per_page=FEED_ENTRIES)
     live = live_index()
-    page = core.search(live, newest)
-    built = live.generation().stats.built_at
+    page = engine.search(live, newest)
+    built = live.stats().built_at
     state = {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k)}
     state.pop("sort", None)  # a feed is always newest first
     body = search_feed(

@@ -6,15 +6,14 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import articles
-from . import search as core
+from .. import engine
+from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
+from ..model import Hit, InvalidRequestError, ResultPage
+from ..timeline import DateHistogram
 from .downloads import EXPORT_TYPES, export_response
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
-from .reader import IndexUnavailableError, LiveIndex
-from .suggest import MAX_SUGGEST_CHARS, complete
-from .timeline import DateHistogram
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -23,14 +22,14 @@ def live_index() -> LiveIndex:
     return current_app.extensions["searchapp.live"]
 
 
-def hit_json(hit: core.Hit) -> dict:
+def hit_json(hit: Hit) -> dict:
     data = asdict(hit)
     data["authors"] = list(hit.authors)
     data["snippets"] = list(hit.snippets)
     return data
 
 
-def page_json(page: core.ResultPage) -> dict:
+def page_json(page: ResultPage) -> dict:
     return {
         "query": page.request.q,
         "total": page.total,
@@ -69,16 +68,16 @@ FORMATS = ("json", *EXPORT_TYPES)
 def search():
     kind = request.args.get("format", "").strip() or "json"
     if kind not in FORMATS:
-        raise core.InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
+        raise InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
     if kind != "json":
         return export_response(request.args, kind)
-    page = core.search(live_index(), search_request(request.args))
+    page = engine.search(live_index(), search_request(request.args))
     return jsonify(page_json(page))
 
 
 @api.get("/articles/<article_id>")
 def article(article_id: str):
-    found = articles.get_article(live_index(), article_id)
+    found = engine.get_article(live_index(), article_id)
     return jsonify(
         {
             "id": found.id,
@@ -98,16 +97,16 @@ def article(article_id: str):
 
 @api.get("/articles/<article_id>/related")
 def related(article_id: str):
-    hits = articles.related(live_index(), article_id)
+    hits = engine.related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
-@api.get("/suggest")
-def suggest():
+@api.get("/suggest")  # completion (search-as-you-type); did-you-mean is in /api/search
+def completions():
     text = request.args.get("q", "")
-    if len(text) > MAX_SUGGEST_CHARS:
-        raise core.InvalidRequestError("q", f"q is longer than {MAX_SUGGEST_CHARS} characters")
-    return jsonify({"query": text, "suggestions": list(complete(live_index(), text))})
+    if len(text) > engine.MAX_COMPLETION_CHARS:
+        raise InvalidRequestError("q", f"q is longer than {engine.MAX_COMPLETION_CHARS} characters")
+    return jsonify({"query": text, "suggestions": list(engine.complete(live_index(), text))})
 
 
 @api.get("/openapi.json")
@@ -115,13 +114,13 @@ def openapi():
     return jsonify(OPENAPI)
 
 
-@api.errorhandler(core.InvalidRequestError)
-def bad_parameter(error: core.InvalidRequestError):
+@api.errorhandler(InvalidRequestError)
+def bad_parameter(error: InvalidRequestError):
     return problem(400, str(error), param=error.param)
 
 
-@api.errorhandler(articles.ArticleNotFoundError)
-def unknown_article(error: articles.ArticleNotFoundError):
+@api.errorhandler(ArticleNotFoundError)
+def unknown_article(error: ArticleNotFoundError):
     return problem(404, "No article with that id.")
 
 
