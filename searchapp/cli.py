@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -171,6 +173,12 @@ def inspect_command(article: str, corpus_dir: Path | None):
     help="Threads per worker.",
 )
 @click.option(
+    "--watch",
+    "watch",
+    is_flag=True,
+    help="Also watch the corpus folder and rebuild incrementally when files change.",
+)
+@click.option(
     "--open",
     "open_browser",
     is_flag=True,
@@ -184,7 +192,9 @@ def inspect_command(article: str, corpus_dir: Path | None):
 )
 @_corpus_option
 @_index_option
-def serve_command(host, port, workers, threads, open_browser, synonyms_file, corpus_dir, index_dir):
+def serve_command(
+    host, port, workers, threads, watch, open_browser, synonyms_file, corpus_dir, index_dir
+):
     """Serve the web app and API with a production server (builds the index if none).
 
     Example: searchapp serve --host 127.0.0.1 --port 8000
@@ -216,15 +226,46 @@ def serve_command(host, port, workers, threads, open_browser, synonyms_file, cor
                 err=True,
             )
             run_rebuild(corpus_dir, index_dir, incremental=False)
-    serve(
-        host=host,
-        port=port,
-        workers=workers,
-        threads=threads,
-        corpus_dir=corpus_dir,
-        index_dir=index_dir,
-        open_browser=open_browser,
-    )
+    watcher = _start_watcher(corpus_dir, index_dir) if watch else None
+    try:
+        serve(
+            host=host,
+            port=port,
+            workers=workers,
+            threads=threads,
+            corpus_dir=corpus_dir,
+            index_dir=index_dir,
+            open_browser=open_browser,
+        )
+    finally:
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait(timeout=30)
+
+
+def _start_watcher(corpus_dir: Path, index_dir: Path) -> subprocess.Popen:
+    """`searchapp watch` beside the server: its own process, so builds never share the
+    gunicorn arbiter (which forks workers, and must stay free to answer signals)."""
+    command = [sys.executable, "-m", "searchapp", "watch"]
+    return subprocess.Popen(command + ["--corpus", str(corpus_dir), "--index", str(index_dir)])
+
+
+@click.command("watch")
+@_corpus_option
+@_index_option
+def watch_command(corpus_dir: Path | None, index_dir: Path | None):
+    """Keep the index current: rebuild incrementally whenever corpus files change.
+
+    Example: searchapp watch --corpus corpus --index index
+    """
+    from .watch import watch_corpus
+
+    corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder not found: {corpus_dir}")
+    # SIGTERM (from serve --watch, or a service manager) stops it like Ctrl+C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    watch_corpus(corpus_dir, index_dir, lambda line: click.echo(line, err=True))
 
 
 @click.group()
@@ -236,3 +277,4 @@ def main():
 main.add_command(rebuild_index_command)
 main.add_command(inspect_command)
 main.add_command(serve_command)
+main.add_command(watch_command)

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from .timeline import DateHistogram
+
 
 class SearchappError(Exception):
     """Base of every error searchapp raises on purpose; the edges catch each by name."""
@@ -132,6 +134,7 @@ class ResultPage:
     suggestion: str | None = None  # did-you-mean: the query with its unknown words respelt
     notice: str | None = None
     generation: str = ""
+    timeline: DateHistogram | None = None  # matches per day/week/month/year, every match
 
     @property
     def pages(self) -> int:

@@ -13,6 +13,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ from whoosh.searching import Searcher
 
 from .. import store
 from ..model import CorpusStats, SearchappError
+from ..timeline import parse_day
 from .ranking import weighting
 from .schema import built_with_this_schema
 from .whoosh_private import raised_in_whoosh
@@ -47,6 +49,7 @@ class FacetColumns:
     outlet: tuple[str | None, ...]
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
+    day: tuple[date | None, ...] = ()  # publication day, for the timeline
 
 
 @dataclass(frozen=True)
@@ -260,8 +263,22 @@ def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
         tuple(a for a in names.split("\n") if a) if names else ()
         for names in text(_column(reader, "authors_column"))
     ]
-    dates = [d for d in text(_column(reader, "published_column")) if d]
-    return _facets_and_stats(reader, name, outlet, authors, year, dates)
+    published = text(_column(reader, "published_column"))
+    dates = [d for d in published if d]
+    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates)
+    return replace(facets, day=_days(published)), stats
+
+
+def _days(published: list[str | None]) -> tuple[date | None, ...]:
+    """Each document's publication day; one date object per distinct day (a few thousand)."""
+    seen: dict[str, date | None] = {}
+    days = []
+    for value in published:
+        key = value[:10] if value else ""
+        if key not in seen:
+            seen[key] = parse_day(key)
+        days.append(seen[key])
+    return tuple(days)
 
 
 def _facets_and_stats(

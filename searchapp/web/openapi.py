@@ -37,6 +37,28 @@ _FACET = {
     },
 }
 
+_DATE_HISTOGRAM = {
+    "type": "object",
+    "required": ["interval", "undated", "buckets"],
+    "properties": {
+        "interval": {"type": "string", "enum": ["day", "week", "month", "year"]},
+        "undated": {"type": "integer", "minimum": 0, "description": "matches with no date"},
+        "buckets": {
+            "type": "array",
+            "description": "every period from the first dated match to the last, even empty",
+            "items": {
+                "type": "object",
+                "required": ["from", "to", "count"],
+                "properties": {
+                    "from": {"type": "string", "format": "date"},
+                    "to": {"type": "string", "format": "date", "description": "inclusive"},
+                    "count": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+    },
+}
+
 _PROBLEM = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
@@ -201,6 +223,7 @@ OPENAPI = {
                     "took_ms",
                     "results",
                     "facets",
+                    "date_histogram",
                     "suggestion",
                     "notice",
                 ],
@@ -216,6 +239,7 @@ OPENAPI = {
                         "required": ["outlet", "author", "year"],
                         "properties": {"outlet": _FACET, "author": _FACET, "year": _FACET},
                     },
+                    "date_histogram": _DATE_HISTOGRAM,
                     "suggestion": _STRING_OR_NULL,
                     "notice": _STRING_OR_NULL,
                 },
