@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from searchapp.ingest.name_variants import NameStats, article_names, learn_variants, people, translit_key
+from searchapp.ingest.name_variants import (
+    NameStats,
+    article_names,
+    learn_variants,
+    people,
+    translit_key,
+)
 
 from .conftest import SHIPPED_CORPUS
 

@@ -12,6 +12,7 @@ from .highlight import highlight_article
 from .live_index import IndexUnavailableError, LiveIndex
 from .schema import SCHEMA_VERSION, built_with_this_schema
 from .search import MAX_EXPORT_ROWS, export, search, validate
+from .synonyms import Synonyms, SynonymsError, load_synonyms
 from .writing import PARALLEL_THRESHOLD, content_hashes, read_profiles, write_articles
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "StoryNotFoundError",
     "IndexUnavailableError",
     "LiveIndex",
+    "Synonyms",
+    "SynonymsError",
     "built_with_this_schema",
     "complete",
     "content_hashes",
@@ -32,6 +35,7 @@ __all__ = [
     "get_article",
     "get_story",
     "highlight_article",
+    "load_synonyms",
     "read_profiles",
     "related",
     "search",

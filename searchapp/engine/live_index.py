@@ -13,6 +13,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +24,7 @@ from whoosh.searching import Searcher
 from .. import store
 from ..ingest.groups import Groups, read_groups
 from ..model import CorpusStats, SearchappError
+from ..timeline import parse_day
 from .analysis import analyse_word
 from .ranking import weighting
 from .schema import built_with_this_schema
@@ -50,6 +52,7 @@ class FacetColumns:
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
     speakers: tuple[tuple[str, ...], ...] = ()
+    day: tuple[date | None, ...] = ()  # publication day, for the timeline
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,9 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         groups = read_groups(index_dir / name)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
+    examples = info.get("examples") if info else None
+    if isinstance(examples, list):
+        stats = replace(stats, examples=tuple(e for e in examples if isinstance(e, str))[:5])
     return Generation(
         name=name,
         index=ix,
@@ -312,9 +318,23 @@ def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
         ]
 
     authors = lines("authors_column")
-    dates = [d for d in text(_column(reader, "published_column")) if d]
+    published = text(_column(reader, "published_column"))
+    dates = [d for d in published if d]
     speakers = lines("speakers_column")
-    return _facets_and_stats(reader, name, outlet, authors, year, dates, speakers)
+    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates, speakers)
+    return replace(facets, day=_days(published)), stats
+
+
+def _days(published: list[str | None]) -> tuple[date | None, ...]:
+    """Each document's publication day; one date object per distinct day (a few thousand)."""
+    seen: dict[str, date | None] = {}
+    days = []
+    for value in published:
+        key = value[:10] if value else ""
+        if key not in seen:
+            seen[key] = parse_day(key)
+        days.append(seen[key])
+    return tuple(days)
 
 
 def _facets_and_stats(
@@ -327,6 +347,7 @@ def _facets_and_stats(
         outlets=len(outlets),
         first_date=min(dates) if dates else None,
         last_date=max(dates) if dates else None,
+        dated=len(dates),
     )
     return FacetColumns(tuple(outlet), tuple(authors), tuple(year), tuple(speakers)), stats
 

@@ -91,16 +91,18 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     return value
 
 
-def _switch(default: bool) -> Reader:
+_BOOLEANS = {"true": True, "1": True, "yes": True, "on": True}
+_BOOLEANS |= {"false": False, "0": False, "no": False, "off": False}
+
+
+def _boolean(default: bool) -> Reader:
     def read(args: Mapping[str, str], name: str) -> bool:
         raw = args.get(name, "").strip().lower()
         if not raw:
             return default
-        if raw in ("true", "1", "yes", "on"):
-            return True
-        if raw in ("false", "0", "no", "off"):
-            return False
-        raise InvalidRequestError(name, f"{name} must be true or false, not {raw[:20]!r}")
+        if raw not in _BOOLEANS:
+            raise InvalidRequestError(name, f"{name} must be true or false, not {raw[:20]!r}")
+        return _BOOLEANS[raw]
 
     return read
 
@@ -133,6 +135,14 @@ PARAMETERS = (
         f"{_words(MATCHES)}; `{MATCHES[0]}` (the default) falls back to any word when no "
         "article has them all",
         {"type": "string", "enum": list(MATCHES), "default": MATCHES[0]},
+    ),
+    Param(
+        "typos",
+        "typos",
+        _boolean(True),
+        "`true` (default) or `false`: whether a rare word also searches a far more common "
+        "close word (see the query syntax)",
+        {"type": "boolean", "default": True},
     ),
     Param(
         "outlet",
@@ -179,7 +189,7 @@ PARAMETERS = (
     Param(
         "collapse",
         "collapse",
-        _switch(True),
+        _boolean(True),
         "`true` (default): one hit per group of copies, the others in its `copies`; "
         "`false`: every copy is a hit",
         {"type": "boolean", "default": True},
@@ -194,7 +204,7 @@ PARAMETERS = (
     Param(
         "variants",
         "variants",
-        _switch(True),
+        _boolean(True),
         "`true` (default): a name also matches the corpus's other spellings of it; "
         "`false`: only the spelling typed",
         {"type": "boolean", "default": True},
