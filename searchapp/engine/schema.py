@@ -91,6 +91,7 @@ def build_schema() -> fields.Schema:
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
         year=fields.ID(sortable=True),
+        language=fields.ID(stored=True, sortable=True),  # ISO 639-1, detected from the text
         published=fields.DATETIME(sortable=True),
         published_text=fields.STORED,
         url=fields.STORED,
@@ -161,6 +162,8 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    if article.language:
+        doc["language"] = article.language
     published = parse_published(article.published)
     if published is not None:
         doc["published"] = published
@@ -188,5 +191,6 @@ def from_stored(stored: dict, with_removed: bool = True) -> Article:
         outlet=stored.get("outlet") or None,
         published=stored.get("published_text"),
         url=stored.get("url"),
+        language=stored.get("language") or None,
         removed=removed,
     )

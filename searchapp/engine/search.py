@@ -25,6 +25,7 @@ from ..model import (
     ResultPage,
     SearchRequest,
 )
+from ..timeline import histogram
 from . import typos
 from .analysis import fold_typography
 from .compounds import compound_groups
@@ -176,6 +177,7 @@ def _search(
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
+        timeline = histogram(Counter(map(gen.facets.day.__getitem__, matches.docnums)))
         # Offer a spelling only when the words as typed found nothing, or not all of them,
         # and the close words are not searched already.
         weak = not total or bool(notices)
@@ -190,6 +192,7 @@ def _search(
         suggestion=suggestion,
         notice=" ".join(notices) or None,
         generation=gen.name,
+        timeline=timeline,
     )
 
 
