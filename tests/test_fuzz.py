@@ -259,7 +259,6 @@ FUZZED = {
     "year": st.sampled_from(["2025", "0000", "9999", "٢٠٢٥", "20255"]) | junk,
     "from": dates,
     "to": dates,
-    "typos": st.sampled_from(["true", "false", "0", "no", "maybe", ""]) | junk,
 }
 params = st.fixed_dictionaries(
     {"q": queries}, optional={k: v for k, v in FUZZED.items() if k != "q"}
