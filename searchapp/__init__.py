@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 
 from .reader import IndexUnavailableError, LiveIndex
 
@@ -99,6 +100,11 @@ def _add_edges(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/api/"):
             return problem(error.code or 500, error.description or error.name)
+        if request_ctx.url_adapter is None:
+            # The Host header could not be parsed (e.g. "a..b"), so no link on the error
+            # page can be built: rendering it raised, a 500 with a traceback each time.
+            text = f"{error.code} {error.name}: {error.description}\n"
+            return Response(text, error.code, mimetype="text/plain")
         return render_template(
             "error.html", status=error.code, title=error.name, message=error.description
         ), error.code
