@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import articles
 from . import search as core
+from .budget import QueryTooExpensiveError
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
@@ -103,3 +104,8 @@ def unknown_article(error: articles.ArticleNotFoundError):
 @api.errorhandler(IndexUnavailableError)
 def no_index(error: IndexUnavailableError):
     return problem(503, str(error))
+
+
+@api.errorhandler(QueryTooExpensiveError)
+def too_expensive(error: QueryTooExpensiveError):
+    return problem(503, str(error), title="Query too expensive")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from .analysis import WORD_PATTERN, analyse_word, fold_word
+from .budget import time_budget
 from .model import Article
 from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .reader import LiveIndex, again_if_moved
@@ -140,4 +141,5 @@ def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tup
             results = searcher.more_like(docnum, SEARCH_FIELD, text=body, top=limit)
             return tuple(to_hit(hit.fields(), None, hit.score) for hit in results)
 
-    return again_if_moved(live, attempt)
+    with time_budget():
+        return again_if_moved(live, attempt)

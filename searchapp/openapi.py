@@ -1,5 +1,15 @@
 """The API's OpenAPI 3.1 description, served at /api/openapi.json and checked by tests."""
 
+from .budget import QUERY_SECONDS
+from .query import (
+    MAX_DISTINCT_WORDS,
+    MAX_EXCLUDED_WORDS,
+    MAX_FUZZY_TERMS,
+    MAX_PHRASE_WORDS,
+    MAX_QUERY_WORDS,
+    MAX_WILDCARD_TERMS,
+)
+
 _STRING_OR_NULL = {"type": ["string", "null"]}
 
 _HIT = {
@@ -73,7 +83,11 @@ SEARCH_PARAMETERS = [
     _param(
         "q",
         'Query: words, "phrases", AND/OR/NOT, -word, title:/author:/outlet:, '
-        "prefix*, word~. Empty browses every article, newest first.",
+        "prefix*, word~. Empty browses every article, newest first. At most "
+        f"{MAX_QUERY_WORDS} words, {MAX_DISTINCT_WORDS} of them different, "
+        f"{MAX_FUZZY_TERMS} fuzzy terms (word~), {MAX_WILDCARD_TERMS} wildcard terms "
+        f"(word*), {MAX_EXCLUDED_WORDS} excluded words (-word, NOT) and {MAX_PHRASE_WORDS} "
+        "words in quoted phrases; more is a 400, checked before any search work.",
         {"type": "string", "maxLength": 10000},
     ),
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
@@ -125,7 +139,10 @@ OPENAPI = {
                         },
                     },
                     "400": _problem_response("A parameter is invalid"),
-                    "503": _problem_response("No index built yet, or it is damaged"),
+                    "503": _problem_response(
+                        "No index built yet, or it is damaged; or the query ran out of its "
+                        f"{QUERY_SECONDS:g} s time budget (title 'Query too expensive')"
+                    ),
                 },
             }
         },

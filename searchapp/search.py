@@ -12,10 +12,12 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
 
+from . import budget
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
+from .budget import time_budget
 from .query import (
     OPERATORS,
     ParsedQuery,
@@ -35,6 +37,9 @@ MAX_PER_PAGE = 100
 MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
+# Matches between two looks at the time budget: a phrase can cost ~30 ms a match, and a
+# look costs well under a microsecond.
+BUDGET_EVERY = 64
 MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title")
@@ -121,8 +126,9 @@ def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
     """Run one search; raises InvalidRequestError or reader.IndexUnavailableError."""
     request.validate()
     started = time.perf_counter()
-    # Opening the generation is inside the retry too: it can be pruned before it opens.
-    return again_if_moved(live, lambda: _cached_search(live, request, started))
+    with time_budget():
+        # Opening the generation is inside the retry too: it can be pruned before it opens.
+        return again_if_moved(live, lambda: _cached_search(live, request, started))
 
 
 def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
@@ -206,7 +212,11 @@ def _run(searcher, gen, q, request: SearchRequest, browsing: bool) -> _Matches:
     flt = _filters(request)
     if browsing or request.sort == "date":
         # No score to rank by: one sorted pass on the generation's date rank.
-        results = searcher.search(q, limit=stop, sortedby=_RankFacet(gen.date_rank), filter=flt)
+        collector = _Budgeted(searcher.collector(limit=stop, sortedby=_RankFacet(gen.date_rank)))
+        if flt is not None:
+            collector = collectors.FilterCollector(collector, flt)
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
         docnums = [results.docnum(i) for i in range(start, min(stop, results.scored_length()))]
         terms = {} if browsing else _matched_terms(searcher, q, docnums)
         page = [(None, docnum, terms.get(docnum, set())) for docnum in docnums]
@@ -232,10 +242,14 @@ def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
     context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
     docnums: list[int] = []
     heap: list = []  # (score, -rank, docnum, terms): the worst of the kept on top
+    steps = 0
     for segment, offset in searcher.leaf_searchers():
         matcher = q.matcher(segment, context)
         term_matchers = list(matcher.term_matchers())
         while matcher.is_active():
+            steps += 1
+            if not steps % BUDGET_EVERY:
+                budget.check()
             local = matcher.id()
             docnum = offset + local
             if allowed is None or docnum in allowed:
@@ -284,6 +298,18 @@ def _matched_terms(searcher, q: wq.Query, docnums: list[int]) -> dict[int, set]:
                     m.term() for m in matcher.term_matchers() if m.is_active() and m.id() == docnum
                 }
     return found
+
+
+class _Budgeted(collectors.WrappingCollector):
+    """A Whoosh collector that checks the time budget as it collects (inside any filter)."""
+
+    collected = 0
+
+    def collect(self, sub_docnum):
+        self.collected += 1
+        if not self.collected % BUDGET_EVERY:
+            budget.check()
+        return self.child.collect(sub_docnum)
 
 
 class _RankFacet(sorting.FacetType):
@@ -344,6 +370,8 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
         for count, _ in enumerate(node._btexts(reader), start=1):
             if count > MAX_TERM_EXPANSION:
                 return True
+            if not count % 64:
+                budget.check()
         return False
 
     wide = {n.text for n in parsed.query.leaves() if too_wide(n)}
@@ -443,6 +471,7 @@ def _suggest(searcher, text: str) -> str | None:
             continue
         if checked == MAX_SUGGEST_WORDS:  # each check costs ~10 ms; a pasted essay would take s
             break
+        budget.check()
         checked += 1
         options = corrector.suggest(key, limit=1, maxdist=2, prefix=1)
         if options and options[0] != key:

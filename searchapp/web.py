@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from . import articles
 from . import search as core
+from .budget import QueryTooExpensiveError
 from .extract import web_url
 from .params import search_request
 from .reader import IndexUnavailableError, LiveIndex
@@ -82,4 +83,11 @@ def article(article_id: str):
 def no_index(error: IndexUnavailableError):
     return render_template(
         "error.html", status=503, title="No search index yet", message=str(error)
+    ), 503
+
+
+@pages.app_errorhandler(QueryTooExpensiveError)
+def too_expensive(error: QueryTooExpensiveError):
+    return render_template(
+        "error.html", status=503, title="Query too expensive", message=str(error)
     ), 503
