@@ -76,7 +76,7 @@ def _json_ld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict]:
             continue
         try:
             data = json.loads(script.text or "", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested thousands deep: lose the JSON-LD only
             continue
         stack = [data]
         while stack:

@@ -67,20 +67,20 @@ def faulty(tmp_path) -> Path:
 
 def test_corpus_faults_are_reported_counted_and_the_rest_indexed(faulty, tmp_path, monkeypatch):
     """Every kind of bad file, including one that vanishes and one unreadable mid-rebuild."""
-    real_files, real_read = load.article_files, Path.read_bytes
+    real_scan, real_read = load.scan_corpus, load._read_inside
 
     def listing_then_vanish(corpus_dir):
-        found = real_files(corpus_dir)
+        found = real_scan(corpus_dir)
         (corpus_dir / "vanishes.txt").unlink()  # gone between listing and reading
         return found
 
-    def read_bytes(self):
-        if self.name == "unreadable.txt":  # tests run as root: chmod 000 would not block
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def read_inside(path, root, limit):
+        if path.name == "unreadable.txt":  # tests run as root: chmod 000 would not block
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path, root, limit)
 
-    monkeypatch.setattr(load, "article_files", listing_then_vanish)
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(load, "scan_corpus", listing_then_vanish)
+    monkeypatch.setattr(load, "_read_inside", read_inside)
     index = tmp_path / "index"
     result = CliRunner().invoke(
         main, ["rebuild-index", "--corpus", str(faulty), "--index", str(index)]
