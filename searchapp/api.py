@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from . import articles
 from . import search as core
 from .budget import QueryTooExpensiveError
+from .downloads import EXPORT_TYPES, export_response
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
@@ -46,8 +47,16 @@ def page_json(page: core.ResultPage) -> dict:
     }
 
 
+FORMATS = ("json", *EXPORT_TYPES)
+
+
 @api.get("/search")
 def search():
+    kind = request.args.get("format", "").strip() or "json"
+    if kind not in FORMATS:
+        raise core.InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
+    if kind != "json":
+        return export_response(request.args, kind)
     page = core.search(live_index(), search_request(request.args))
     return jsonify(page_json(page))
 

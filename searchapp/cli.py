@@ -150,15 +150,26 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
     type=click.IntRange(1, 64),
     help="Threads per worker.",
 )
+@click.option(
+    "--open",
+    "open_browser",
+    is_flag=True,
+    help="Open the search page in a browser once serving (when this machine has one).",
+)
 @_corpus_option
 @_index_option
-def serve_command(host, port, workers, threads, corpus_dir, index_dir):
+def serve_command(host, port, workers, threads, open_browser, corpus_dir, index_dir):
     """Serve the web app and API with a production server (builds the index if none).
 
     Example: searchapp serve --host 127.0.0.1 --port 8000
     """
+    from .announce import PortUnavailableError, check_port
     from .server import serve
 
+    try:
+        check_port(host, port)  # before any build: a taken port should fail at once
+    except PortUnavailableError as error:
+        raise click.ClickException(str(error)) from None
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
     try:
         live = current_generation(index_dir)
@@ -180,10 +191,12 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
         threads=threads,
         corpus_dir=corpus_dir,
         index_dir=index_dir,
+        open_browser=open_browser,
     )
 
 
 @click.group()
+@click.version_option(package_name="searchapp", prog_name="searchapp")
 def main():
     """searchapp: full-text search over a folder of scraped news articles."""
 

@@ -18,7 +18,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers import gasgi
 
-from . import SECURITY_HEADERS, create_app
+from . import SECURITY_HEADERS, announce, create_app
 
 # A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
 # (3 bytes of UTF-8, 3 characters each); gunicorn's default of 8,190 refused 4,000-character
@@ -75,9 +75,29 @@ class _Server(BaseApplication):
 
 
 def serve(
-    *, host: str, port: int, workers: int, threads: int, corpus_dir: Path, index_dir: Path
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    corpus_dir: Path,
+    index_dir: Path,
+    open_browser: bool = False,
 ) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted, saying where and when it stops (see announce.py)."""
+    urls: list[str] = []
+
+    def when_ready(arbiter) -> None:
+        bound = [listener.sock.getsockname()[:2] for listener in arbiter.LISTENERS]
+        urls.extend(announce.local_url(h, p) for h, p in bound)
+        for line in announce.ready_lines(bound):
+            announce.say(line)
+        if open_browser:
+            announce.say(announce.open_browser(urls[0]))
+
+    def on_exit(arbiter) -> None:
+        announce.say(f"searchapp stopped serving {', '.join(urls) or f'{host}:{port}'}")
+
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -100,6 +120,8 @@ def serve(
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        "when_ready": when_ready,
+        "on_exit": on_exit,
     }
     app_config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir)}
     _Server(options, app_config, threads).run()

@@ -187,6 +187,7 @@ def test_openapi_document_is_valid_31(openapi):
         "year",
         "from",
         "to",
+        "format",
     }
 
 
