@@ -71,6 +71,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _read_index(live: LiveIndex):
+    """Open the live generation and read from it, as a search would; its Generation.
+
+    Only opening it said "ok" while a truncated stored-fields file gave 500s on searches:
+    the first and last documents' stored fields are read too.
+    """
+    with live.searcher() as (gen, searcher):
+        last = searcher.doc_count_all() - 1
+        for docnum in {0, last} if last >= 0 else ():
+            searcher.stored_fields(docnum)
+    return gen
+
+
 def _add_edges(app: Flask) -> None:
     """Health probe, security headers, and error pages that never show a traceback."""
     from werkzeug.exceptions import HTTPException
@@ -81,7 +94,7 @@ def _add_edges(app: Flask) -> None:
     def healthz():
         live: LiveIndex = app.extensions["searchapp.live"]
         try:
-            gen = live.generation()
+            gen = _read_index(live)
         except IndexUnavailableError as error:
             body = {
                 "status": "unavailable",

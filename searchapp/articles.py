@@ -14,7 +14,7 @@ from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .reader import LiveIndex, again_if_moved
 from .schema import SEARCH_FIELD, build_schema, from_stored
 from .search import TEXT_FIELDS, Hit, match_spans, to_hit
-from .snippets import Span, mark
+from .snippets import Span, mark, spans_within
 
 RELATED_LIMIT = 5
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
@@ -61,8 +61,8 @@ def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], 
     headings = set(article.headings)
     blocks: list[BodyBlock] = []
     marked = 0
-    for start, end in _paragraph_spans(article.body):
-        inside = [span for span in spans if start <= span[0] and span[1] <= end]
+    paragraphs = _paragraph_spans(article.body)
+    for (start, end), inside in zip(paragraphs, spans_within(spans, paragraphs), strict=True):
         html = mark(article.body, inside, start, end, numbered=True, first_number=marked + 1)
         kind = "heading" if article.body[start:end] in headings else "paragraph"
         blocks.append(BodyBlock(kind, html))
@@ -138,8 +138,11 @@ def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tup
             if docnum is None:
                 raise ArticleNotFoundError(article_id)
             body = searcher.stored_fields(docnum).get("body") or ""
-            results = searcher.more_like(docnum, SEARCH_FIELD, text=body, top=limit)
-            return tuple(to_hit(hit.fields(), None, hit.score) for hit in results)
+            # Twice the hits, then ties broken by id: equal scores came back in docnum
+            # order, which two builds of one corpus need not share.
+            results = searcher.more_like(docnum, SEARCH_FIELD, text=body, top=2 * limit)
+            ranked = sorted(results, key=lambda hit: (-round(hit.score, 6), hit["id"]))
+            return tuple(to_hit(hit.fields(), None, hit.score) for hit in ranked[:limit])
 
     with time_budget():
         return again_if_moved(live, attempt)

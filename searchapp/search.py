@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 import time
 from collections import Counter
 from collections.abc import Collection, Iterator
@@ -143,8 +144,24 @@ def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> R
         return replace(cached, request=request, took_ms=took_ms)
     page = _search(live, request, started)
     if page.generation == key[0]:
-        live.results.put(key, page)
+        live.results.put(key, page, cost=_text_bytes(page))
     return page
+
+
+def _text_bytes(page: ResultPage) -> int:
+    """The memory a page's texts take (what makes a cached page large: titles, snippets)."""
+    return sum(
+        sys.getsizeof(text)
+        for hit in page.hits
+        for text in (
+            hit.id,
+            hit.title,
+            hit.url or "",
+            hit.outlet or "",
+            *hit.snippets,
+            *hit.authors,
+        )
+    )
 
 
 def _parse(searcher, request: SearchRequest, notices: list[str]) -> ParsedQuery:

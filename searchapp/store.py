@@ -50,6 +50,8 @@ def current_generation(index_dir: Path) -> str:
         name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         raise NoIndexError(f"no index in {index_dir}") from None
+    except (UnicodeDecodeError, OSError) as error:  # a damaged pointer: a 503, not a 500
+        raise NoIndexError(f"index pointer in {index_dir} cannot be read ({error})") from None
     if not name.startswith(GEN_PREFIX) or "/" in name or not (index_dir / name).is_dir():
         raise NoIndexError(f"index pointer in {index_dir} names a missing build {name!r}")
     return name

@@ -275,6 +275,42 @@ def test_a_server_started_on_a_damaged_index_answers_503_then_recovers(tmp_path)
         assert server.process.poll() is None
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_damage_to_an_open_index_is_seen_by_healthz_and_searches_answer_503(tmp_path):
+    """Before: a stored-fields file truncated under a running server gave 500s on searches
+    while /healthz, which only opened the index, said ok."""
+    index = tmp_path / "index"
+    rebuild_index(SHIPPED_CORPUS, index)
+    app = create_app({"INDEX_DIR": str(index)})
+    client = app.test_client()
+    try:
+        assert client.get("/healthz").get_json()["status"] == "ok"
+        assert client.get("/api/search?q=Lavrov").status_code == 200  # opened and read
+        stored = next((index / _generation(index)).glob("*_stored.col"))
+        stored.write_bytes(stored.read_bytes()[:100])
+        health = client.get("/healthz")
+        assert health.status_code == 503 and "damaged" in health.get_json()["detail"]
+        for path in ("/api/search?q=Lavrov&per_page=11", "/search?q=Lavrov&per_page=11"):
+            assert client.get(path).status_code == 503, path
+    finally:
+        app.extensions["searchapp.live"].close()
+
+
+def test_a_current_pointer_that_is_not_utf8_is_a_503_everywhere(tmp_path):
+    index = tmp_path / "index"
+    rebuild_index(SHIPPED_CORPUS, index)
+    (index / "CURRENT").write_bytes(b"gen-\xff\xfe")
+    app = create_app({"INDEX_DIR": str(index)})
+    client = app.test_client()
+    try:
+        for path in ("/", "/search?q=x", "/api/search?q=x", "/articles/x", "/healthz"):
+            response = client.get(path)
+            assert response.status_code == 503, (path, response.status_code)
+    finally:
+        app.extensions["searchapp.live"].close()
+
+
 # -------------------------------------------------------------------------------- data safety
 
 
