@@ -23,6 +23,7 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from . import store
+from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import SCHEMA_VERSION
 
@@ -118,6 +119,8 @@ class LiveIndex:
         except Exception as error:
             # A damaged segment fails inside Whoosh with many types (TypeError from a
             # truncated length column, a bare Exception for a bad block): a 503, not a 500.
+            if isinstance(error, QueryTooExpensiveError):  # raised by us, inside Whoosh's loops
+                raise
             if isinstance(error, (OSError, EOFError)) or _raised_in_whoosh(error):
                 raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
             raise
