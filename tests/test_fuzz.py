@@ -262,6 +262,7 @@ FUZZED = {
     "per_page": numbers,
     "sort": st.sampled_from(["relevance", "date", "", "size", "DATE"]) | junk,
     "match": st.sampled_from(["all", "any", "", "some"]) | junk,
+    "typos": st.sampled_from(["true", "false", "", "FALSE", "maybe"]) | junk,
     "outlet": st.sampled_from(["CNN", "38 North", f"Outlet {PAYLOAD}", "x" * 201]) | junk,
     "author": st.sampled_from(["Will Ripley", f"Author {PAYLOAD}", ","]) | junk,
     "year": st.sampled_from(["2025", "0000", "9999", "٢٠٢٥", "20255"]) | junk,

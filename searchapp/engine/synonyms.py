@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import SearchappError
 from .analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
 
 MAX_GROUPS = 10_000
@@ -27,7 +28,7 @@ MAX_ENTRY_WORDS = 5
 _QUOTED = re.compile(r'("[^"]*")')
 
 
-class SynonymsError(ValueError):
+class SynonymsError(SearchappError, ValueError):
     """The synonyms file cannot be read at all (missing, not UTF-8, too large)."""
 
 
