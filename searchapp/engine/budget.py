@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from ..model import SearchappError
+
 # A plain search takes tens of milliseconds on 100k articles, a heavy one about a second;
 # one that would take longer than this is stopped (the limits in query.py make that rare).
 QUERY_SECONDS = 5.0
@@ -18,7 +20,7 @@ QUERY_SECONDS = 5.0
 _deadline: ContextVar[float | None] = ContextVar("searchapp_deadline", default=None)
 
 
-class QueryTooExpensiveError(Exception):
+class QueryTooExpensiveError(SearchappError):
     """The request ran out of its time budget and was stopped."""
 
 
