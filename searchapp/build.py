@@ -316,6 +316,8 @@ def clean_one(source: Source, template_lines: frozenset[str]) -> Article | Skipp
     except RecursionError:  # nesting thousands deep, in its HTML or its JSON-LD
         return SkippedFile(source.path, "nested too deeply to read")
     except Exception as error:  # one file must never stop the build
+        if isinstance(error, OSError) and error.errno in _NO_SPACE:
+            raise  # the disk's fault, not the file's: the whole build fails with it
         return SkippedFile(source.path, f"could not be cleaned ({type(error).__name__}: {error})")
 
 
