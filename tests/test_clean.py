@@ -174,6 +174,12 @@ REMOVED_ROWS = [
         "headline_echo",
         "TALKS resume in Geneva",
     ),
+    # a page that prints its body twice: the second copy goes (spacing and case aside)
+    (
+        f"{PROSE}\n\n{PROSE2}\n\n{PROSE}\n\n{PROSE2.upper()}",
+        "repeated",
+        PROSE2.upper(),
+    ),
 ]
 
 
@@ -294,14 +300,15 @@ def test_page_furniture_around_the_article() -> None:
 def test_menu_lines_far_from_the_text_are_outside_main() -> None:
     # Long menu entries (not widget-sized) below the article are cut by the region rule.
     footer = "\n".join(f"Our Guide to Section Number {n} of This Site" for n in range(6))
-    result = clean_article(f"{PROSE}\n{PROSE2}\n{footer}\n{PROSE}")
+    last = "The delegations will meet again in Geneva on Thursday, the ministry said."
+    result = clean_article(f"{PROSE}\n{PROSE2}\n{footer}\n{last}")
     assert _paragraphs(result.text) == [PROSE, PROSE2]
     assert {r.rule for r in result.removed} == {"outside_main"}
     assert len(result.removed) == 7
 
 
 def test_live_blog_time_stamps_are_not_comments() -> None:
-    entries = "\n".join(f"10:{m:02d} am\n{PROSE}" for m in range(0, 50, 10))
+    entries = "\n".join(f"10:{m:02d} am\n{PROSE[:-1]}, entry {m}." for m in range(0, 50, 10))
     assert clean_article(entries).removed == ()
 
 

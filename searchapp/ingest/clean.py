@@ -75,6 +75,7 @@ class _Page:
     # Typed copy (hard-wrapped, or mostly tables) is not a rendered web page: no menus to trim.
     typed: bool = False
     keys: list[str] = field(init=False)
+    first_of: dict[str, int] = field(init=False)  # block key -> index of its first copy
     title_index: int | None = None
     main: tuple[int, int] | None = None  # first and last block of the article proper
     teasers: set[int] = field(default_factory=set)
@@ -84,6 +85,9 @@ class _Page:
 
     def __post_init__(self) -> None:
         self.keys = [line_key(b) for b in self.blocks]
+        self.first_of = {}
+        for i, key in enumerate(self.keys):
+            self.first_of.setdefault(key, i)
         # The language of the page's prose, not of its menus: they are mostly English labels.
         self.language = detect_language("\n".join(b for b in self.blocks if is_prose(b)))
         self.stop_words = stop_words(self.language)
@@ -161,6 +165,15 @@ def _headline_echo(page: _Page, i: int) -> bool:
     return page.title_key is not None and i != page.title_index and page.keys[i] == page.title_key
 
 
+# A page that prints its body twice (or ten times) must not count its words twice. Short
+# lines may repeat on purpose ("Yes.", a refrain, a list of scores), so only longer ones go.
+REPEAT_MIN_WORDS = 8
+
+
+def _repeated(page: _Page, i: int) -> bool:
+    return page.first_of[page.keys[i]] < i and word_count(page.blocks[i]) >= REPEAT_MIN_WORDS
+
+
 def _teaser(page: _Page, i: int) -> bool:
     return i in page.teasers
 
@@ -213,8 +226,8 @@ _REPUBLISHED_NOTE = (
 # pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
 # keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
 # table changes, tests/test_clean.py fails until both are updated together.
-PIPELINE_VERSION = "2"
-RULES_DIGEST = "ada4ac51a9b534ae36ad7671558f50a37bbd5ad50893e0567842e5a4ae8f8737"
+PIPELINE_VERSION = "3"
+RULES_DIGEST = "d97f814005fe57985b0365618d3131dc70efedb6fa0f9ca0ca9b324f28b2b1c9"
 
 # Rows are tried in order; the first that matches names the removal.
 RULES: list[Rule] = [
@@ -238,6 +251,7 @@ RULES: list[Rule] = [
     Rule("headline_echo", _headline_echo),
     Rule("teaser_run", _teaser),
     Rule("comments", _comments),
+    Rule("repeated", _repeated),  # the same block again, verbatim: kept once
     Rule("edge_ui", _edge_ui, where="edge"),
     Rule("outside_main", _outside_main, where="edge"),
     # set by the bounds step, not tested per block: the marker that ends the article, and

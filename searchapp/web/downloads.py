@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import engine
-from ..engine import LiveIndex
+from ..engine import LiveIndex, Synonyms
 from ..model import InvalidRequestError
 from . import export
 from .atom import FEED_ENTRIES, search_feed
@@ -32,6 +32,10 @@ def live_index() -> LiveIndex:
     return current_app.extensions["searchapp.live"]
 
 
+def synonyms() -> Synonyms:
+    return current_app.extensions["searchapp.synonyms"]
+
+
 def filename(q: str, extension: str) -> str:
     """searchapp-<the query's ASCII words>.<ext>, a safe name for any file system."""
     slug = "-".join(re.findall(r"[a-z0-9]+", q.lower()))[:60].strip("-")
@@ -41,7 +45,7 @@ def filename(q: str, extension: str) -> str:
 def export_response(args: Mapping[str, str], kind: str) -> Response:
     """Stream every match (up to the cap) as `kind`; raises InvalidRequestError."""
     search = search_request(args)
-    result = engine.export(live_index(), search)
+    result = engine.export(live_index(), search, synonyms=synonyms())
     write = export.csv_chunks if kind == "csv" else export.jsonl_chunks
     response = Response(write(result.hits), mimetype=EXPORT_TYPES[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(search.q, kind)}"'
@@ -74,7 +78,7 @@ def search_atom():
         return _bad_request(error)
     newest = replace(search, sort="date", page=1, per_page=FEED_ENTRIES)
     live = live_index()
-    page = engine.search(live, newest)
+    page = engine.search(live, newest, synonyms())
     built = live.stats().built_at
     state = {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k)}
     state.pop("sort", None)  # a feed is always newest first

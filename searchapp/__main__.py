@@ -1,0 +1,5 @@
+"""`python -m searchapp` is the `searchapp` command."""
+
+from .cli import main
+
+main()
