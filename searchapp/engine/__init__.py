@@ -6,10 +6,18 @@ comes out. A second engine is another package that offers the same names.
 """
 
 from .articles import ArticleNotFoundError, get_article, related
+from .budget import QUERY_SECONDS, QueryTooExpensiveError
 from .completion import MAX_COMPLETION_CHARS, complete
 from .coverage import Story, StoryLink, StoryNotFoundError, get_story, story_link
 from .highlight import highlight_article
 from .live_index import IndexUnavailableError, LiveIndex
+from .query import (
+    MAX_DISTINCT_WORDS,
+    MAX_EXCLUDED_WORDS,
+    MAX_FUZZY_TERMS,
+    MAX_PHRASE_WORDS,
+    MAX_WILDCARD_TERMS,
+)
 from .schema import SCHEMA_VERSION, built_with_this_schema
 from .search import MAX_EXPORT_ROWS, export, search, validate
 from .synonyms import Synonyms, SynonymsError, load_synonyms
@@ -17,8 +25,14 @@ from .writing import PARALLEL_THRESHOLD, content_hashes, read_profiles, write_ar
 
 __all__ = [
     "MAX_COMPLETION_CHARS",
+    "MAX_DISTINCT_WORDS",
+    "MAX_EXCLUDED_WORDS",
     "MAX_EXPORT_ROWS",
+    "MAX_FUZZY_TERMS",
+    "MAX_PHRASE_WORDS",
+    "MAX_WILDCARD_TERMS",
     "PARALLEL_THRESHOLD",
+    "QUERY_SECONDS",
     "SCHEMA_VERSION",
     "ArticleNotFoundError",
     "Story",
@@ -26,6 +40,7 @@ __all__ = [
     "StoryNotFoundError",
     "IndexUnavailableError",
     "LiveIndex",
+    "QueryTooExpensiveError",
     "Synonyms",
     "SynonymsError",
     "built_with_this_schema",
