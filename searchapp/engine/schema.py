@@ -192,6 +192,10 @@ def to_document(article: Article) -> dict:
 
 def from_stored(stored: dict, with_removed: bool = True) -> Article:
     """Rebuild an Article from a document's stored fields (`removed` left empty if not wanted)."""
+    if "id" not in stored:
+        # Every document stores its id: a record without one was read from a truncated
+        # stored-fields file. EOFError is what the live index reports as a damaged index.
+        raise EOFError("a document's stored fields are cut short (no id)")
     removed = tuple(
         RemovedBlock(text=t, rule=r)
         for r, t in (json.loads(stored.get("removed") or "[]") if with_removed else ())
