@@ -112,6 +112,21 @@ def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
     return corpus.sources, corpus.skipped
 
 
+def clean_corpus(
+    corpus_dir: Path, procs: int | None = None, wanted: Callable[[Source], bool] | None = None
+) -> tuple[list[Source], list[SkippedFile], Iterable]:
+    """Read and clean the corpus as a full build does, for another engine's writer.
+
+    Returns the sources, the files skipped while reading, and a lazy stream of Article
+    (or SkippedFile, for a file that failed to clean) for the sources `wanted` picks (all
+    by default); template lines are always counted over the whole corpus.
+    """
+    corpus = _read(corpus_dir, None)
+    template_lines = _template_lines(corpus, corpus.sources, None)
+    todo = [s for s in corpus.sources if wanted is None or wanted(s)]
+    return corpus.sources, corpus.skipped, _clean(todo, template_lines, procs)
+
+
 @dataclass(frozen=True)
 class _Corpus:
     """One pass over the corpus folder."""

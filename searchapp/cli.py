@@ -183,6 +183,57 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
     )
 
 
+@click.command("sphinx-config")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("sphinx-cluster"),
+    show_default=True,
+    help="Folder to write the searchd configs, data folders and start/stop scripts into.",
+)
+@click.option(
+    "--shards",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Number of RT shards behind the master's distributed index.",
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address every node listens on."
+)
+@click.option(
+    "--base-port",
+    default=0,
+    type=click.IntRange(0, 65000),
+    help="First of 1 + 2*shards consecutive ports (master, then each shard's SphinxQL and "
+    "agent port). Default: free ports picked now.",
+)
+@click.option("--start", is_flag=True, help="Start the nodes too, and wait until they answer.")
+def sphinx_config_command(folder: Path, shards: int, host: str, base_port: int, start: bool):
+    """Write searchd configs for N local RT shards and a master with a distributed index.
+
+    Example: searchapp sphinx-config --dir sphinx-cluster --shards 2 && sh sphinx-cluster/start.sh
+    """
+    from .engine.sphinxql import cluster, config
+
+    layout = config.plan_layout(folder, shards, host=host, base_port=base_port)
+    config.write_cluster(layout)
+    click.echo(f"Wrote {len(layout.nodes)} searchd configs into {layout.folder}")
+    click.echo(f"master (SphinxQL): {layout.master.address}")
+    for shard in layout.shards:
+        click.echo(f"{shard.name}: {shard.address} (agents on port {shard.agent_port})")
+    if start:
+        try:
+            cluster.start_cluster(layout)
+        except (cluster.ClusterUnavailableError, cluster.SearchdMissingError) as error:
+            raise click.ClickException(str(error)) from None
+        click.echo("started; stop with: sh " + str(layout.folder / config.STOP_SCRIPT))
+    else:
+        click.echo("start it with: sh " + str(layout.folder / config.START_SCRIPT))
+    click.echo(f"then: searchapp rebuild-index --engine sphinxql --sphinx-cluster {layout.folder}")
+
+
 @click.group()
 def main():
     """searchapp: full-text search over a folder of scraped news articles."""
@@ -191,3 +242,4 @@ def main():
 main.add_command(rebuild_index_command)
 main.add_command(inspect_command)
 main.add_command(serve_command)
+main.add_command(sphinx_config_command)

@@ -73,3 +73,23 @@ def app(built_index):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def sphinx_cluster(tmp_path_factory):
+    """Two RT shards and a master, started once for the session and stopped at its end."""
+    from tests.sphinx_helpers import need_searchd, start_local_cluster, stop_local_cluster
+
+    need_searchd()
+    layout = start_local_cluster(tmp_path_factory.mktemp("sphinx") / "cluster")
+    yield layout
+    stop_local_cluster(layout)
+
+
+@pytest.fixture(scope="session")
+def sphinx_shipped(sphinx_cluster):
+    """The shipped corpus written into the session's cluster."""
+    from searchapp.engine.sphinxql.writer import rebuild_cluster
+
+    rebuild_cluster(SHIPPED_CORPUS, sphinx_cluster)
+    return sphinx_cluster

@@ -1,0 +1,1 @@
+"""Search engines behind the one surface the pages and the API use."""
