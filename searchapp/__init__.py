@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 
-from .reader import IndexUnavailableError, LiveIndex
+from .engines import WhooshEngine, engine_settings, open_engine
+from .reader import IndexUnavailableError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -51,11 +52,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=str(index),
         MAX_CONTENT_LENGTH=64 * 1024,  # the app takes no uploads; refuse large bodies early
         JSON_SORT_KEYS=False,
+        **engine_settings(),
     )
     if test_config:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
-    app.extensions["searchapp.live"] = LiveIndex(Path(app.config["INDEX_DIR"]))
+    engine = open_engine(app.config)
+    app.extensions["searchapp.engine"] = engine
+    if isinstance(engine, WhooshEngine):
+        app.extensions["searchapp.live"] = engine.live
 
     from .api import api
     from .cli import flask_rebuild_index_command
@@ -76,9 +81,9 @@ def _add_edges(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        live: LiveIndex = app.extensions["searchapp.live"]
+        engine = app.extensions["searchapp.engine"]
         try:
-            gen = live.generation()
+            generation, articles = engine.generation(), engine.stats().articles
         except IndexUnavailableError as error:
             body = {
                 "status": "unavailable",
@@ -87,7 +92,7 @@ def _add_edges(app: Flask) -> None:
                 "detail": str(error),
             }
             return jsonify(body), 503
-        return jsonify({"status": "ok", "generation": gen.name, "articles": gen.stats.articles})
+        return jsonify({"status": "ok", "generation": generation, "articles": articles})
 
     @app.after_request
     def security_headers(response):

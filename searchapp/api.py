@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from . import articles
 from . import search as core
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
-from .reader import IndexUnavailableError, LiveIndex
-from .suggest import MAX_SUGGEST_CHARS, complete
+from .reader import IndexUnavailableError
+from .suggest import MAX_SUGGEST_CHARS
+from .web import engine
 
 api = Blueprint("api", __name__, url_prefix="/api")
-
-
-def live_index() -> LiveIndex:
-    return current_app.extensions["searchapp.live"]
 
 
 def hit_json(hit: core.Hit) -> dict:
@@ -47,13 +44,13 @@ def page_json(page: core.ResultPage) -> dict:
 
 @api.get("/search")
 def search():
-    page = core.search(live_index(), search_request(request.args))
+    page = engine().search(search_request(request.args))
     return jsonify(page_json(page))
 
 
 @api.get("/articles/<article_id>")
 def article(article_id: str):
-    found = articles.get_article(live_index(), article_id)
+    found = engine().get_article(article_id)
     return jsonify(
         {
             "id": found.id,
@@ -73,7 +70,7 @@ def article(article_id: str):
 
 @api.get("/articles/<article_id>/related")
 def related(article_id: str):
-    hits = articles.related(live_index(), article_id)
+    hits = engine().related(article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
@@ -82,7 +79,7 @@ def suggest():
     text = request.args.get("q", "")
     if len(text) > MAX_SUGGEST_CHARS:
         raise core.InvalidRequestError("q", f"q is longer than {MAX_SUGGEST_CHARS} characters")
-    return jsonify({"query": text, "suggestions": list(complete(live_index(), text))})
+    return jsonify({"query": text, "suggestions": list(engine().complete(text))})
 
 
 @api.get("/openapi.json")

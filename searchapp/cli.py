@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from . import default_dirs
 from .build import BuildError, BuildSummary, rebuild_index
+from .engines import ENGINES, engine_settings
 from .schema import SCHEMA_VERSION
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
@@ -43,8 +44,52 @@ def _dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
     return corpus_dir or default_corpus, index_dir or default_index
 
 
-def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSummary:
-    """Rebuild with a progress bar on a terminal; ClickException on failure."""
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Where the articles are indexed and searched: a Whoosh index folder, or a Sphinx / "
+    "Manticore cluster over SphinxQL. Default: $SEARCHAPP_ENGINE or whoosh.",
+)
+_cluster_option = click.option(
+    "--sphinx-cluster",
+    "cluster_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder `searchapp sphinx-config` wrote (its cluster.json names the master and the "
+    "shards). Default: $SEARCHAPP_SPHINX_CLUSTER or ./sphinx-cluster.",
+)
+
+
+def _engine_config(engine: str | None, cluster_dir: Path | None, **extra) -> dict:
+    """ENGINE and SPHINX_* settings: options first, then the environment."""
+    settings = engine_settings()
+    if engine:
+        settings["ENGINE"] = engine
+    if cluster_dir:
+        settings["SPHINX_CLUSTER"] = str(cluster_dir)
+    if settings["ENGINE"] == "sphinxql" and not settings["SPHINX_CLUSTER"]:
+        settings["SPHINX_CLUSTER"] = "sphinx-cluster"
+    settings.update({k: v for k, v in extra.items() if v is not None})
+    return settings
+
+
+def _layout(settings: dict):
+    from .engine.sphinxql.config import read_layout
+
+    try:
+        return read_layout(Path(settings["SPHINX_CLUSTER"]))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def run_rebuild(
+    corpus_dir: Path, index_dir: Path, incremental: bool, settings: dict | None = None
+) -> BuildSummary:
+    """Rebuild with a progress bar on a terminal; ClickException on failure.
+
+    With settings naming the sphinxql engine, the articles go to that cluster instead.
+    """
     if not corpus_dir.is_dir():
         raise click.ClickException(f"corpus folder not found: {corpus_dir}")
     bar = None
@@ -60,7 +105,17 @@ def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSu
         bar.update(1)
 
     try:
-        summary = rebuild_index(corpus_dir, index_dir, incremental=incremental, progress=progress)
+        if settings and settings["ENGINE"] == "sphinxql":
+            from .engine.sphinxql.writer import rebuild_cluster
+
+            layout = _layout(settings)
+            summary = rebuild_cluster(
+                corpus_dir, layout, incremental=incremental, progress=progress
+            )
+        else:
+            summary = rebuild_index(
+                corpus_dir, index_dir, incremental=incremental, progress=progress
+            )
     except RebuildInProgressError as error:
         raise click.ClickException(str(error)) from None
     except BuildError as error:
@@ -84,13 +139,21 @@ def run_rebuild(corpus_dir: Path, index_dir: Path, incremental: bool) -> BuildSu
     is_flag=True,
     help="Re-index only articles whose content changed; drop deleted ones.",
 )
-def rebuild_index_command(corpus_dir: Path | None, index_dir: Path | None, incremental: bool):
+@_engine_option
+@_cluster_option
+def rebuild_index_command(
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+    incremental: bool,
+    engine: str | None,
+    cluster_dir: Path | None,
+):
     """Rebuild the search index from the corpus while search keeps serving.
 
     Example: searchapp rebuild-index --corpus corpus --index index
     """
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
-    summary = run_rebuild(corpus_dir, index_dir, incremental)
+    summary = run_rebuild(corpus_dir, index_dir, incremental, _engine_config(engine, cluster_dir))
     if summary.skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -152,7 +215,33 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
 )
 @_corpus_option
 @_index_option
-def serve_command(host, port, workers, threads, corpus_dir, index_dir):
+@_engine_option
+@_cluster_option
+@click.option(
+    "--sphinx-master",
+    default=None,
+    help="host:port of the cluster master's SphinxQL listener, when it is not the one "
+    "--sphinx-cluster names (a remote or Manticore cluster). Default: $SEARCHAPP_SPHINX_MASTER.",
+)
+@click.option(
+    "--sphinx-timeout-ms",
+    type=click.IntRange(50, 600_000),
+    default=None,
+    help="Per-request query time budget on the cluster (searchd max_query_time). "
+    "Default: $SEARCHAPP_SPHINX_TIMEOUT_MS or 3000.",
+)
+def serve_command(
+    host,
+    port,
+    workers,
+    threads,
+    corpus_dir,
+    index_dir,
+    engine,
+    cluster_dir,
+    sphinx_master,
+    sphinx_timeout_ms,
+):
     """Serve the web app and API with a production server (builds the index if none).
 
     Example: searchapp serve --host 127.0.0.1 --port 8000
@@ -160,6 +249,24 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
     from .server import serve
 
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    settings = _engine_config(
+        engine,
+        cluster_dir,
+        SPHINX_MASTER=sphinx_master,
+        SPHINX_TIMEOUT_MS=sphinx_timeout_ms,
+    )
+    if settings["ENGINE"] == "sphinxql":
+        _build_cluster_if_empty(corpus_dir, settings)
+        serve(
+            host=host,
+            port=port,
+            workers=workers,
+            threads=threads,
+            corpus_dir=corpus_dir,
+            index_dir=index_dir,
+            settings=settings,
+        )
+        return
     try:
         live = current_generation(index_dir)
     except NoIndexError:
@@ -180,7 +287,27 @@ def serve_command(host, port, workers, threads, corpus_dir, index_dir):
         threads=threads,
         corpus_dir=corpus_dir,
         index_dir=index_dir,
+        settings=settings,
     )
+
+
+def _build_cluster_if_empty(corpus_dir: Path, settings: dict) -> None:
+    """Build into the cluster first when it has no build yet (as serve does for Whoosh)."""
+    from .engine.sphinxql.cluster import ClusterUnavailableError, node_address
+    from .engine.sphinxql.writer import read_meta
+
+    if settings.get("SPHINX_MASTER"):
+        return  # a cluster this machine does not run: it is built where it runs
+    layout = _layout(settings)
+    try:
+        meta = read_meta(node_address(layout.master))
+    except ClusterUnavailableError as error:
+        raise click.ClickException(
+            f"{error}; start the cluster with `sh {layout.folder}/start.sh`"
+        ) from None
+    if meta is None:
+        click.echo(f"No build in the cluster yet; building it from {corpus_dir} first.", err=True)
+        run_rebuild(corpus_dir, Path("."), incremental=False, settings=settings)
 
 
 @click.command("sphinx-config")

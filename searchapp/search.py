@@ -16,6 +16,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
+from .model import Article
 from .query import (
     OPERATORS,
     ParsedQuery,
@@ -362,12 +363,16 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
 def to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
     """A hit from its stored fields; `terms` (None when browsing) pick the snippets."""
     article = from_stored(fields, with_removed=False)  # a hit never shows them
-    snippets: tuple[str, ...] = ()
+    spans = None
     if terms is not None:
         texts = {text for name, text in terms if name in TEXT_FIELDS}
-        snippets = tuple(make_snippets(article.body, match_spans(article.body, texts)))
-    if not snippets:
-        snippets = (plain_snippet(article.lead or article.body),)
+        spans = match_spans(article.body, texts)
+    return hit_of(article, spans, score)
+
+
+def hit_of(article: Article, spans: list[Span] | None, score: float | None = None) -> Hit:
+    """A hit: snippets around the matched words' spans, or the article's opening."""
+    snippets = tuple(make_snippets(article.body, spans)) if spans else ()
     return Hit(
         id=article.id,
         title=article.title,
@@ -376,7 +381,7 @@ def to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
         published=article.published,
         url=article.url,
         score=None if score is None else round(float(score), 4),
-        snippets=snippets,
+        snippets=snippets or (plain_snippet(article.lead or article.body),),
     )
 
 

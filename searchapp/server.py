@@ -34,9 +34,16 @@ class _Server(BaseApplication):
 
 
 def serve(
-    *, host: str, port: int, workers: int, threads: int, corpus_dir: Path, index_dir: Path
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    corpus_dir: Path,
+    index_dir: Path,
+    settings: dict | None = None,
 ) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted; `settings` picks the engine (engines.engine_settings)."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -59,4 +66,5 @@ def serve(
         "errorlog": "-",
         "loglevel": "warning",
     }
-    _Server(options, {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir)}).run()
+    app_config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir), **(settings or {})}
+    _Server(options, app_config).run()

@@ -11,7 +11,7 @@ from . import articles
 from . import search as core
 from .extract import web_url
 from .params import search_request
-from .reader import IndexUnavailableError, LiveIndex
+from .reader import IndexUnavailableError
 
 pages = Blueprint("pages", __name__)
 
@@ -19,8 +19,9 @@ pages = Blueprint("pages", __name__)
 STATE_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to", "per_page")
 
 
-def live_index() -> LiveIndex:
-    return current_app.extensions["searchapp.live"]
+def engine():
+    """The engine this app answers from (engines.py: Whoosh or SphinxQL)."""
+    return current_app.extensions["searchapp.engine"]
 
 
 def url_with(**changes) -> str:
@@ -40,7 +41,7 @@ def helpers():
 
 @pages.get("/")
 def home():
-    stats = live_index().generation().stats
+    stats = engine().stats()
     return render_template("home.html", stats=stats)
 
 
@@ -52,15 +53,14 @@ def results():
         return render_template(
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
-    page = core.search(live_index(), search)
+    page = engine().search(search)
     return render_template("results.html", page=page, q=search.q, error=None)
 
 
 @pages.get("/articles/<article_id>")
 def article(article_id: str):
-    live = live_index()
     try:
-        found = articles.get_article(live, article_id)
+        found = engine().get_article(article_id)
     except articles.ArticleNotFoundError:
         abort(404)
     # Ingestion keeps only http(s) URLs; an index built before that rule may still hold a
@@ -74,7 +74,7 @@ def article(article_id: str):
         blocks=blocks,
         marks=marks,
         q=q,
-        related=articles.related(live, article_id),
+        related=engine().related(article_id),
     )
 
 

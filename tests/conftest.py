@@ -93,3 +93,23 @@ def sphinx_shipped(sphinx_cluster):
 
     rebuild_cluster(SHIPPED_CORPUS, sphinx_cluster)
     return sphinx_cluster
+
+
+@pytest.fixture(scope="session")
+def sphinx_app(sphinx_shipped):
+    """The web app over the shipped corpus, answered by the SphinxQL engine."""
+    app = create_app(
+        {"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(sphinx_shipped.folder), "TESTING": True}
+    )
+    yield app
+    app.extensions["searchapp.engine"].close()
+
+
+ENGINES = ("whoosh", "sphinxql")
+
+
+@pytest.fixture(params=ENGINES)
+def any_client(request):
+    """A test client of the app over the shipped corpus, once per engine."""
+    name = "app" if request.param == "whoosh" else "sphinx_app"
+    return request.getfixturevalue(name).test_client()

@@ -18,6 +18,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from ...analysis import TextAnalyzer
+from ...articles import wanted_leaves
 from ...query import ParsedQuery, parse_user_query, plain_words_query
 from ...schema import build_schema
 
@@ -142,3 +143,24 @@ def _join(children, sep: str, expand: FuzzyExpander | None) -> str | None:
 def _limit(field: str, text: str) -> str:
     prefix = FIELD_LIMITS.get(field, "")
     return f"({prefix}{text})" if prefix else text
+
+
+def highlight_text(parsed: ParsedQuery, expand: FuzzyExpander | None = None) -> str:
+    """Any of the query's wanted words (not those under NOT), for CALL SNIPPETS to mark.
+
+    Only words searched in the article text or title are marked, as in the Whoosh engine.
+    """
+    parts = []
+    for leaf in wanted_leaves(parsed.query):
+        if leaf.field() in ("text", "title"):
+            text = _node(_unlimited(leaf), expand)
+            if text:
+                parts.append(text)
+    return " | ".join(dict.fromkeys(parts))
+
+
+def _unlimited(leaf: wq.Query) -> wq.Query:
+    """The leaf searched in every field: snippets come from the body, whatever field matched."""
+    copy = leaf.copy()
+    copy.fieldname = "text"
+    return copy

@@ -247,7 +247,7 @@ def _write_vocab(master: cluster.Address, index: str, words: Counter) -> None:
         cursor.execute(f"TRUNCATE RTINDEX {index}")
         batch: list = []
         for word, docs in words.items():
-            batch.append((_vocab_id(word), word, trigrams(word), word, docs))
+            batch.append((vocab_id(word), word, trigrams(word), word, docs))
             if len(batch) == 500:
                 _insert_vocab(cursor, index, batch)
                 batch = []
@@ -255,7 +255,8 @@ def _write_vocab(master: cluster.Address, index: str, words: Counter) -> None:
         cursor.execute(f"FLUSH RTINDEX {index}")
 
 
-def _vocab_id(word: str) -> int:
+def vocab_id(word: str) -> int:
+    """The vocabulary row id of a folded word."""
     return doc_id("word:" + word)
 
 
