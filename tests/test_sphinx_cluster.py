@@ -59,7 +59,7 @@ def test_sphinx_config_writes_a_config_per_node(tmp_path):
     assert len(set(ports)) == 7
     master = layout.config_path(layout.master).read_text()
     for shard in layout.shards:
-        assert f"agent = 127.0.0.1:{shard.agent_port}:articles_a" in master
+        assert f"agent_persistent = 127.0.0.1:{shard.agent_port}:articles_a" in master
         assert "global_idf" in layout.config_path(shard).read_text()
     assert "type = distributed" in master
     assert json.loads((tmp_path / "c" / "cluster.json").read_text())["master"]["sql_port"] > 0

@@ -206,6 +206,7 @@ def _searchd(layout: Layout, node: Node) -> str:
             "read_timeout = 5",
             "client_timeout = 300",
             "seamless_rotate = 1",
+            *(["persistent_connections_limit = 16"] if node.agent_port is None else []),
         ],
     ).replace("searchd \n", "searchd\n")
 
@@ -243,7 +244,12 @@ def master_config(layout: Layout, timeouts_ms: tuple[int, int] = (500, 5000)) ->
     connect_ms, query_ms = timeouts_ms
     parts = [_searchd(layout, layout.master)]
     for colour in COLOURS:
-        agents = [f"agent = {s.host}:{s.agent_port}:{ARTICLES}_{colour}" for s in layout.shards]
+        # Persistent agent connections: a fresh connect per shard per query cost ~35 ms
+        # of p50 at 2 shards (bench/sphinx_engines.py).
+        agents = [
+            f"agent_persistent = {s.host}:{s.agent_port}:{ARTICLES}_{colour}"
+            for s in layout.shards
+        ]
         parts.append(
             _block(
                 "index",

@@ -29,6 +29,7 @@ from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
 from .documents import UNDATED, day_start, doc_id, from_stored, name_id
+from .idf import IDF_OPTION
 from .writer import META_ID, trigrams, vocab_id
 
 # bm25f() takes integer field weights: SECTION_WEIGHTS times ten, and k1 times ten to
@@ -49,9 +50,29 @@ _AGENT = re.compile(r"agent ([^\s:]+:\d+)")
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 
 
-def ranker() -> str:
-    weights = ",".join(f"{name}={round(w * WEIGHT_SCALE)}" for name, w in SECTION_WEIGHTS.items())
-    return f"expr('{SCORE_SCALE}*bm25f({K1 * WEIGHT_SCALE:g},{B:g},{{{weights}}})')"
+LENGTH = "+".join(f"{name}_len" for name in SECTION_WEIGHTS)
+
+
+def ranker(avg_length: float) -> str:
+    """BM25F over the weighted sections, as an expression of searchd's ranking factors.
+
+    Sphinx 2.2's own bm25a()/bm25f() length-normalise with per-field averages that RT
+    indexes never fill in (measured: every article scored 0.5000x, and NaN once a RAM
+    chunk was flushed to disk), so the formula is spelt out: the field weights come in as
+    user_weight (OPTION field_weights), each field's length as its <field>_len attribute,
+    and the average article length, counted at build time, as a constant. tf_idf and
+    hit_count are sums over the query's words, so the saturation uses the matched words'
+    mean weighted count: exact for one word, an approximation for several.
+    """
+    norm = f"({1 - B:g}+{B:g}*({LENGTH})/{max(avg_length, 1.0):.3f})"
+    tf = "sum(user_weight*hit_count)/doc_word_count"
+    k1 = K1 * WEIGHT_SCALE
+    return f"expr('{SCORE_SCALE}*sum(user_weight*tf_idf)/({tf}+{k1:g}*{norm})')"
+
+
+def field_weights() -> str:
+    pairs = ", ".join(f"{name}={round(w * WEIGHT_SCALE)}" for name, w in SECTION_WEIGHTS.items())
+    return f"field_weights=({pairs})"
 
 
 @dataclass(frozen=True)
@@ -275,9 +296,11 @@ class SphinxEngine:
             f"max_query_time={self.timeout_ms}",
         ]
         if not browsing:
-            options += [f"ranker={ranker()}", "idf='plain,tfidf_unnormalized'"]
-            if live.info.get("global_idf"):
-                options.append("global_idf=1")
+            options += [
+                f"ranker={ranker(live.info.get('avg_length', 1.0))}",
+                field_weights(),
+                *_idf_options(live),
+            ]
         sql = (
             f"SELECT article_id, stored, weight() FROM {live.articles}"
             + (" WHERE " + " AND ".join(where) if where else "")
@@ -390,9 +413,11 @@ class SphinxEngine:
         if not terms:
             return ()
         text = " | ".join(matchtext.escape_word(w) for w in terms)
-        options = [f"ranker={ranker()}", "idf='plain,tfidf_unnormalized'"]
-        if live.info.get("global_idf"):
-            options.append("global_idf=1")
+        options = [
+            f"ranker={ranker(live.info.get('avg_length', 1.0))}",
+            field_weights(),
+            *_idf_options(live),
+        ]
         cursor.execute(
             f"SELECT article_id, stored, weight() FROM {live.articles} "
             "WHERE MATCH(%s) AND id != %s "
@@ -476,6 +501,12 @@ class _Result:
     authors: list
     years: list
     notice: str | None
+
+
+def _idf_options(live: Live) -> list[str]:
+    """log(N/n) weights, with the cluster-wide counts when the build made the IDF file."""
+    shared = bool(live.info.get("global_idf"))
+    return [IDF_OPTION[shared], *(["global_idf=1"] if shared else [])]
 
 
 def _filters(request: SearchRequest) -> tuple[list[str], list]:

@@ -54,6 +54,9 @@ class CorpusTally:
     authors: dict = field(default_factory=dict)  # name id -> name
     words: Counter = field(default_factory=Counter)  # folded word -> documents
     keywords: Counter = field(default_factory=Counter)  # stemmed keyword -> documents
+    length: int = 0  # indexed words in every article, for the average BM25 normalises by
+    # A few keywords of the first article on each shard: the IDF probe's candidates.
+    samples: dict = field(default_factory=dict)
 
     def add(self, article: Article, row: dict) -> None:
         self.articles += 1
@@ -64,10 +67,21 @@ class CorpusTally:
         for name in article.authors:
             if name.strip():
                 self.authors[str(name_id(name.replace(",", " ")))] = name.replace(",", " ")
-        folded = {fold_word(w) for f in FIELDS for w in WORD_PATTERN.findall(row[f])}
-        folded = {w for w in folded if not is_stop_word(w)}
+        tokens = [fold_word(w) for f in FIELDS for w in WORD_PATTERN.findall(row[f])]
+        tokens = [w for w in tokens if not is_stop_word(w)]
+        self.length += len(tokens)
+        folded = set(tokens)
         self.words.update(folded)
-        self.keywords.update({analyse_word(w) for w in folded})
+        keywords = {analyse_word(w) for w in folded}
+        self.keywords.update(keywords)
+        self.samples.setdefault(row["shard"], sorted(keywords)[:50])
+
+    def probe_word(self, shard: int) -> str | None:
+        """A keyword on this shard that not every article holds (its IDF is not 0)."""
+        for word in self.samples.get(shard, ()):
+            if self.keywords[word] < self.articles:
+                return word
+        return None
 
     def info(self, global_idf: bool) -> dict:
         return {
@@ -77,6 +91,7 @@ class CorpusTally:
             "last_date": max(self.dates) if self.dates else None,
             "authors": self.authors,
             "global_idf": global_idf,
+            "avg_length": self.length / max(1, self.articles),
             "built_at": time.time(),
         }
 
@@ -197,7 +212,7 @@ def _full(corpus_dir, layout, master, shards, meta, progress, procs, started) ->
             else:
                 row = to_row(result)
                 writer.add(row)
-                tally.add(result, row)
+                tally.add(result, {**row, "shard": row["id"] % len(shards)})
                 removed += len(result.removed)
             if progress:
                 progress(done, len(sources))
@@ -210,10 +225,10 @@ def _full(corpus_dir, layout, master, shards, meta, progress, procs, started) ->
     # other shards meanwhile, with a partial-results notice).
     for node in layout.shards:
         cluster.restart_node(layout, node)
-    probe = tally.keywords.most_common(1)
-    for address in shards:
+    for k, address in enumerate(shards):
+        probe = tally.probe_word(k)
         if probe:
-            idf.check_loaded(address, index, probe[0][0])
+            idf.check_loaded(address, index, probe)
     _write_vocab(master, f"{VOCAB}_{colour}", tally.words)
     generation = _generation_name()
     _write_meta(master, colour, generation, tally.info(global_idf=True))
