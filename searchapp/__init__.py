@@ -64,9 +64,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .api import api
     from .cli import flask_rebuild_index_command
+    from .downloads import downloads
     from .web import pages
 
     app.register_blueprint(pages)
+    app.register_blueprint(downloads)
     app.register_blueprint(api)
     app.cli.add_command(flask_rebuild_index_command())
     _add_edges(app)

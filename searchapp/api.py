@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from . import articles
 from . import search as core
+from .downloads import EXPORT_TYPES, export_response
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
@@ -42,8 +43,16 @@ def page_json(page: core.ResultPage) -> dict:
     }
 
 
+FORMATS = ("json", *EXPORT_TYPES)
+
+
 @api.get("/search")
 def search():
+    kind = request.args.get("format", "").strip() or "json"
+    if kind not in FORMATS:
+        raise core.InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
+    if kind != "json":
+        return export_response(request.args, kind)
     page = engine().search(search_request(request.args))
     return jsonify(page_json(page))
 

@@ -213,6 +213,12 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
     type=click.IntRange(1, 64),
     help="Threads per worker.",
 )
+@click.option(
+    "--open",
+    "open_browser",
+    is_flag=True,
+    help="Open the search page in a browser once serving (when this machine has one).",
+)
 @_corpus_option
 @_index_option
 @_engine_option
@@ -235,6 +241,7 @@ def serve_command(
     port,
     workers,
     threads,
+    open_browser,
     corpus_dir,
     index_dir,
     engine,
@@ -246,8 +253,13 @@ def serve_command(
 
     Example: searchapp serve --host 127.0.0.1 --port 8000
     """
+    from .announce import PortUnavailableError, check_port
     from .server import serve
 
+    try:
+        check_port(host, port)  # before any build: a taken port should fail at once
+    except PortUnavailableError as error:
+        raise click.ClickException(str(error)) from None
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
     settings = _engine_config(
         engine,
@@ -264,6 +276,7 @@ def serve_command(
             threads=threads,
             corpus_dir=corpus_dir,
             index_dir=index_dir,
+            open_browser=open_browser,
             settings=settings,
         )
         return
@@ -287,6 +300,7 @@ def serve_command(
         threads=threads,
         corpus_dir=corpus_dir,
         index_dir=index_dir,
+        open_browser=open_browser,
         settings=settings,
     )
 
@@ -362,6 +376,7 @@ def sphinx_config_command(folder: Path, shards: int, host: str, base_port: int, 
 
 
 @click.group()
+@click.version_option(package_name="searchapp", prog_name="searchapp")
 def main():
     """searchapp: full-text search over a folder of scraped news articles."""
 

@@ -103,6 +103,12 @@ SEARCH_PARAMETERS = [
         "Only articles published on or before this date.",
         {"type": "string", "format": "date"},
     ),
+    _param(
+        "format",
+        "json (default: one page), or csv / jsonl: every match (at most 100,000 rows, "
+        "streamed; page and per_page are ignored).",
+        {"type": "string", "enum": ["json", "csv", "jsonl"]},
+    ),
 ]
 
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -117,11 +123,13 @@ OPENAPI = {
                 "parameters": SEARCH_PARAMETERS,
                 "responses": {
                     "200": {
-                        "description": "A page of results",
+                        "description": "A page of results, or every match as CSV / JSON Lines",
                         "content": {
                             "application/json": {
                                 "schema": {"$ref": "#/components/schemas/SearchResults"}
-                            }
+                            },
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/x-ndjson": {"schema": {"type": "string"}},
                         },
                     },
                     "400": _problem_response("A parameter is invalid"),

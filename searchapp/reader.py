@@ -14,7 +14,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,6 +55,7 @@ class CorpusStats:
     outlets: int
     first_date: str | None
     last_date: str | None
+    built_at: float | None = None  # seconds since the epoch, from the build's build.json
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         ix = whoosh_index.open_dir(str(index_dir / name))
         with ix.reader() as reader:
             facets, stats = _read_facets(reader)
+            stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error

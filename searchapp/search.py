@@ -6,7 +6,7 @@ import heapq
 import re
 import time
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -36,6 +36,8 @@ MAX_PER_PAGE = 100
 MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
+MAX_EXPORT_ROWS = 100_000  # rows in one CSV/JSON Lines export; the README documents it
+EXPORT_CHUNK = 200  # hits turned from stored fields at a time while an export streams
 MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title")
@@ -140,39 +142,51 @@ def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> R
     return page
 
 
+def _parse(searcher, request: SearchRequest, notices: list[str]) -> ParsedQuery:
+    """The Whoosh query for a request (Every() when browsing); notices say what changed."""
+    if not request.q.strip():
+        return ParsedQuery(wq.Every(), "")
+    parsed = parse_user_query(request.q, searcher.schema, request.match)
+    if parsed.notice:
+        notices.append(parsed.notice)
+    parsed = _cap_expansions(parsed, searcher, notices)
+    if not words_of(request.q) and not notices:
+        notices.append("Your query has no words to search for.")
+    elif parsed.query is wq.NullQuery and not notices:
+        notices.append(
+            "Your query has only very common words (such as 'the'), which are not searched."
+        )
+    return parsed
+
+
+def _relaxed(searcher, request: SearchRequest, parsed: ParsedQuery) -> wq.Query | None:
+    """The any-word query to try when an all-words one found nothing, or None if not apt."""
+    if (
+        request.q.strip()
+        and request.match == "all"
+        and len(words_of(request.q)) > 1
+        # A quoted phrase or an explicit operator means what it says: relaxing
+        # "Sea Black" to any-word would show articles that don't hold the phrase.
+        and (parsed.plain_words or not has_syntax(request.q))
+    ):
+        return plain_words_query(request.q, searcher.schema, "any")
+    return None
+
+
+RELAXED_NOTICE = "No article has all of your words; showing articles with any of them."
+
+
 def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
         browsing = not request.q.strip()
-        if browsing:
-            parsed = ParsedQuery(wq.Every(), "")
-        else:
-            parsed = parse_user_query(request.q, searcher.schema, request.match)
-            if parsed.notice:
-                notices.append(parsed.notice)
-            parsed = _cap_expansions(parsed, searcher, notices)
-            if not words_of(request.q) and not notices:
-                notices.append("Your query has no words to search for.")
-            elif parsed.query is wq.NullQuery and not notices:
-                notices.append(
-                    "Your query has only very common words (such as 'the'), which are not searched."
-                )
+        parsed = _parse(searcher, request, notices)
         matches = _run(searcher, gen, parsed.query, request, browsing)
-        if (
-            not browsing
-            and not matches.total
-            and request.match == "all"
-            and len(words_of(request.q)) > 1
-            # A quoted phrase or an explicit operator means what it says: relaxing
-            # "Sea Black" to any-word would show articles that don't hold the phrase.
-            and (parsed.plain_words or not has_syntax(request.q))
-        ):
-            relaxed = plain_words_query(request.q, searcher.schema, "any")
+        relaxed = None if matches.total else _relaxed(searcher, request, parsed)
+        if relaxed is not None:
             matches = _run(searcher, gen, relaxed, request, browsing)
             if matches.total:
-                notices.append(
-                    "No article has all of your words; showing articles with any of them."
-                )
+                notices.append(RELAXED_NOTICE)
         total = matches.total
         hits = tuple(
             to_hit(searcher.stored_fields(docnum), None if browsing else terms, score)
@@ -216,7 +230,9 @@ def _run(searcher, gen, q, request: SearchRequest, browsing: bool) -> _Matches:
     return _Matches(total, docnums, best[start:stop])
 
 
-def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
+def _scored(
+    searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int, with_terms: bool = True
+):
     """(total, every matching docnum, the best `stop` as (score, docnum, terms)).
 
     One pass over the matches, scoring each: the exact total and the facets need all of
@@ -225,7 +241,8 @@ def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
     for the total would walk the matches twice: both measured slower.) The heap is keyed
     by (score, -date rank), the page order itself, so a tie at a page's edge can't make
     paging unstable. The matched terms, for snippets, are read off the term matchers when
-    a document enters the heap, rather than recorded for every match (terms=True).
+    a document enters the heap, rather than recorded for every match (terms=True); an
+    export, whose heap holds every match, reads them later a chunk at a time (None here).
     """
     weighting = searcher.weighting
     final = weighting.final if weighting.use_final else None
@@ -250,7 +267,11 @@ def _scored(searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int):
                     continue
                 key = (score, -date_rank[docnum])
                 if len(heap) < stop or key > heap[0][:2]:
-                    terms = {m.term() for m in term_matchers if m.is_active() and m.id() == local}
+                    terms = (
+                        {m.term() for m in term_matchers if m.is_active() and m.id() == local}
+                        if with_terms
+                        else None
+                    )
                     item = (*key, docnum, terms)
                     if len(heap) < stop:
                         heapq.heappush(heap, item)
@@ -457,3 +478,60 @@ def _suggest(searcher, text: str) -> str | None:
     return _PLAIN_WORD.sub(
         lambda m: replacements.get(m.group(1), m.group(1)), fold_typography(text)
     )
+
+
+@dataclass(frozen=True)
+class Export:
+    """Every match of a search in page order, up to a cap, produced as it is read."""
+
+    total: int  # all matches, which may be more than the rows
+    rows: int  # min(total, cap)
+    generation: str
+    hits: Iterator[Hit]
+
+
+def export(live: LiveIndex, request: SearchRequest, cap: int = MAX_EXPORT_ROWS) -> Export:
+    """The page's query, filters and sort over all matches; hits are made chunk by chunk.
+
+    Only the order (docnums, and scores for relevance) is held in memory: 100,000 matches
+    are a few MB of ints, while their hits with snippets would be several times the CSV.
+    """
+    request.validate()
+    return again_if_moved(live, lambda: _export(live, request, cap))
+
+
+def _export(live: LiveIndex, request: SearchRequest, cap: int) -> Export:
+    with live.searcher() as (gen, searcher):
+        browsing = not request.q.strip()
+        parsed = _parse(searcher, request, [])
+        total, order = _order(searcher, gen, parsed.query, request, browsing, cap)
+        relaxed = None if total else _relaxed(searcher, request, parsed)
+        query = parsed.query
+        if relaxed is not None:
+            query = relaxed
+            total, order = _order(searcher, gen, relaxed, request, browsing, cap)
+    # The generator keeps this thread's searcher: the thread serves nothing else until the
+    # response is sent, and a pruned generation's open files stay readable on POSIX.
+    hits = _export_hits(searcher, None if browsing else query, order)
+    return Export(total=total, rows=len(order), generation=gen.name, hits=hits)
+
+
+def _order(searcher, gen, q, request: SearchRequest, browsing: bool, cap: int):
+    """(total, [(score, docnum)] of the first `cap` matches in the request's order)."""
+    flt = _filters(request)
+    if browsing or request.sort == "date":
+        results = searcher.search(q, limit=cap, sortedby=_RankFacet(gen.date_rank), filter=flt)
+        order = [(None, results.docnum(i)) for i in range(results.scored_length())]
+        return len(results), order
+    total, _, best = _scored(searcher, gen.date_rank, q, flt, cap, with_terms=False)
+    return total, [(score, docnum) for score, docnum, _ in best]
+
+
+def _export_hits(searcher, q: wq.Query | None, order: list) -> Iterator[Hit]:
+    for start in range(0, len(order), EXPORT_CHUNK):
+        chunk = order[start : start + EXPORT_CHUNK]
+        terms = _matched_terms(searcher, q, [d for _, d in chunk]) if q is not None else None
+        for score, docnum in chunk:
+            matched = None if terms is None else terms.get(docnum, set())
+            # All of the page's snippets, so the row's first one is the page's first one.
+            yield to_hit(searcher.stored_fields(docnum), matched, score)

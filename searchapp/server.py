@@ -7,7 +7,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 from gunicorn.http import message as gunicorn_message
 
-from . import create_app
+from . import announce, create_app
 
 # A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
 # (3 bytes of UTF-8, 3 characters each); gunicorn caps limit_request_line at its own
@@ -41,9 +41,26 @@ def serve(
     threads: int,
     corpus_dir: Path,
     index_dir: Path,
+    open_browser: bool = False,
     settings: dict | None = None,
 ) -> None:
-    """Serve until interrupted; `settings` picks the engine (engines.engine_settings)."""
+    """Serve until interrupted, saying where and when it stops (see announce.py).
+
+    `settings` picks the engine (engines.engine_settings).
+    """
+    urls: list[str] = []
+
+    def when_ready(arbiter) -> None:
+        bound = [listener.sock.getsockname()[:2] for listener in arbiter.LISTENERS]
+        urls.extend(announce.local_url(h, p) for h, p in bound)
+        for line in announce.ready_lines(bound):
+            announce.say(line)
+        if open_browser:
+            announce.say(announce.open_browser(urls[0]))
+
+    def on_exit(arbiter) -> None:
+        announce.say(f"searchapp stopped serving {', '.join(urls) or f'{host}:{port}'}")
+
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -65,6 +82,8 @@ def serve(
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        "when_ready": when_ready,
+        "on_exit": on_exit,
     }
     app_config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir), **(settings or {})}
     _Server(options, app_config).run()

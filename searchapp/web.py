@@ -24,19 +24,22 @@ def engine():
     return current_app.extensions["searchapp.engine"]
 
 
-def url_with(**changes) -> str:
-    """The current results URL with some parameters changed (None removes one)."""
+def url_with(_path: str = "/search", **changes) -> str:
+    """The current results URL with some parameters changed (None removes one).
+
+    `_path` points the same search elsewhere: "/search.csv", "/search.atom".
+    """
     state = {k: request.args.get(k) for k in STATE_PARAMS if request.args.get(k)}
     state.update(changes)
     if "page" not in changes:
         state.pop("page", None)  # a new filter or sort starts again at page 1
     clean = {k: v for k, v in state.items() if v not in (None, "")}
-    return "/search?" + urlencode(clean)
+    return _path + "?" + urlencode(clean)
 
 
 @pages.app_context_processor
 def helpers():
-    return {"url_with": url_with}
+    return {"url_with": url_with, "max_export": core.MAX_EXPORT_ROWS}
 
 
 @pages.get("/")

@@ -193,6 +193,7 @@ def test_openapi_document_is_valid_31(openapi):
         "year",
         "from",
         "to",
+        "format",
     }
 
 

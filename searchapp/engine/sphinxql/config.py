@@ -247,8 +247,7 @@ def master_config(layout: Layout, timeouts_ms: tuple[int, int] = (500, 5000)) ->
         # Persistent agent connections: a fresh connect per shard per query cost ~35 ms
         # of p50 at 2 shards (bench/sphinx_engines.py).
         agents = [
-            f"agent_persistent = {s.host}:{s.agent_port}:{ARTICLES}_{colour}"
-            for s in layout.shards
+            f"agent_persistent = {s.host}:{s.agent_port}:{ARTICLES}_{colour}" for s in layout.shards
         ]
         parts.append(
             _block(

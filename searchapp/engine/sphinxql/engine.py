@@ -180,6 +180,7 @@ class SphinxEngine:
             outlets=int(info.get("outlets", 0)),
             first_date=info.get("first_date"),
             last_date=info.get("last_date"),
+            built_at=info.get("built_at"),
         )
 
     def generation(self) -> str:
