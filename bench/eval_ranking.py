@@ -28,19 +28,19 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ranx import Qrels, Run, evaluate
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing the package
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from beir import Collection, Doc, MissingCollectionError, load_collection, write_corpus  # noqa: E402
+from ir_metrics import ndcg, recall  # noqa: E402
 
-from searchapp.build import read_sources, rebuild_index  # noqa: E402
-from searchapp.extract import build_article  # noqa: E402
+from searchapp.build import rebuild_index  # noqa: E402
+from searchapp.engine.live_index import LiveIndex  # noqa: E402
+from searchapp.engine.search import SearchRequest, search  # noqa: E402
+from searchapp.ingest.load import read_sources  # noqa: E402
+from searchapp.ingest.pipeline import build_article  # noqa: E402
 from searchapp.model import Article  # noqa: E402
-from searchapp.reader import LiveIndex  # noqa: E402
-from searchapp.search import SearchRequest, search  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "scifact"
 EXIT_NO_DATA = 3  # 2 is argparse's usage error
@@ -97,14 +97,16 @@ def fts5_ranker(db: sqlite3.Connection) -> Callable[[str], Ranking]:
 
 def scores(qrels: dict[str, dict[str, int]], rankings: dict[str, Ranking]) -> dict[str, float]:
     """nDCG@10 and Recall@100 averaged over every judged query (no results scores 0)."""
-    run = {
-        qid: {did: float(len(ranking) - i) for i, did in enumerate(ranking)}
-        for qid, ranking in rankings.items()
+    if not qrels:
+        return {name: 0.0 for name in MEASURES}
+    per_query = [
+        (ndcg(grades, rankings.get(qid, []), 10), recall(grades, rankings.get(qid, []), 100))
+        for qid, grades in qrels.items()
+    ]
+    return {
+        name: statistics.fmean(figures[i] for figures in per_query)
+        for i, name in enumerate(MEASURES)
     }
-    # ranx drops queries with an empty ranking from the average; a placeholder keeps them in.
-    run = {qid: docs or {"\x00no-results": 0.0} for qid, docs in run.items()}
-    result = evaluate(Qrels(qrels), Run(run), list(MEASURES), make_comparable=True)
-    return {m: float(result[m]) for m in MEASURES}
 
 
 def latency(latencies: list[float]) -> dict[str, float]:

@@ -7,11 +7,11 @@ scrapinghub/article-extraction-benchmark does: word 4-gram shingles per page, pr
 recall averaged over pages, F1 from the two averages. Methods:
 
 - keep_everything: the naive text of the page (what a scraper that keeps everything stores);
-- text_path: the naive text through searchapp.clean.strip_boilerplate;
+- text_path: the naive text through searchapp.ingest.clean.strip_boilerplate;
 - text_path_template: the same with template lines found across the benchmark's pages;
-- html_path: searchapp.htmlpage.extract_html(html).text, when that module imports.
+- html_path: searchapp.ingest.htmlpage.extract_html(html).text, when that module imports.
 - html_pipeline: what the indexer stores for an HTML file (extraction, then the text rules
-  for extracted text, via searchapp.extract.build_article).
+  for extracted text, via searchapp.ingest.pipeline.build_article).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing the package
 
-from searchapp.clean import clean_article, find_template_lines  # noqa: E402
+from searchapp.ingest.clean import clean_article, find_template_lines  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "article-extraction-benchmark"
 EXIT_NO_DATA = 2
@@ -117,14 +117,14 @@ def _decode(raw: bytes) -> str:
 
 def _html_extractor() -> tuple[Callable[[str], str] | None, str]:
     try:
-        from searchapp.htmlpage import extract_html
+        from searchapp.ingest.htmlpage import extract_html
     except Exception as exc:  # any import failure means the path is not there to score
         return None, f"{type(exc).__name__}: {exc}"
     return (lambda html: extract_html(html).text), ""
 
 
 def _indexed_body(page_id: str, html: str) -> str:
-    from searchapp.extract import Source, build_article
+    from searchapp.ingest.pipeline import Source, build_article
 
     article = build_article(Source(page_id, page_id, "html", html, raw_hash=""))
     return getattr(article, "body", "")  # a SkippedFile (nothing left) scores as empty
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = [tp_fp_fn(true, method(page_id, html)) for page_id, html, true in pages]
         print(_line(name, score(counts), len(pages)), flush=True)
     if extract is None:
-        print(f"html_path unavailable: searchapp.htmlpage.extract_html did not import ({why_not})")
+        print(f"html_path unavailable: ingest.htmlpage.extract_html did not import ({why_not})")
     return 0
 
 

@@ -9,7 +9,7 @@ FTS5 baseline (bench/fts5_app.py):
 - full build time (articles/s; searchapp's includes cleaning), size on disk, peak memory;
 - incremental rebuild after 1% of the articles changed;
 - search latency p50/p95/p99 over 200 seeded queries, cold (each query's first run in a fresh
-  process) and warm (second run), through searchapp.search.search with snippets and facets;
+  process) and warm (second run), through searchapp.engine.search.search with snippets and facets;
 - HTTP throughput and latency of /api/search and /healthz under gunicorn (2 workers x 4
   threads for both), with wrk when installed (else a threaded Python client), and server RSS.
 
@@ -138,8 +138,8 @@ def child_build(engine: str, corpus: Path, target: Path, incremental: bool, chan
 def child_latency(engine: str, target: Path, queries: list[str]):
     """Open the index, then time each query's first (cold) and second (warm) run."""
     if engine == "searchapp":
-        from searchapp.reader import LiveIndex
-        from searchapp.search import SearchRequest, search
+        from searchapp.engine.live_index import LiveIndex
+        from searchapp.engine.search import SearchRequest, search
 
         started = time.perf_counter()
         live = LiveIndex(target)

@@ -36,13 +36,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reuters  # noqa: E402
 from beir import MissingCollectionError, load_collection, write_corpus  # noqa: E402
 
-from searchapp import create_app  # noqa: E402
-from searchapp.build import rebuild_index  # noqa: E402
+from searchapp import create_app, engine  # noqa: E402
+from searchapp.build import clean_corpus, rebuild_index  # noqa: E402
+from searchapp.engine import LiveIndex  # noqa: E402
 from searchapp.engine.sphinxql import cluster, config  # noqa: E402
 from searchapp.engine.sphinxql.writer import rebuild_cluster  # noqa: E402
-from searchapp.engines import WhooshEngine  # noqa: E402
-from searchapp.reader import LiveIndex  # noqa: E402
-from searchapp.search import SearchRequest  # noqa: E402
+from searchapp.model import SearchRequest  # noqa: E402
+
+
+class WhooshEngine:
+    """The Whoosh surface with its handle bound (search and close), like a SphinxEngine."""
+
+    def __init__(self, live: LiveIndex) -> None:
+        self.live = live
+
+    def search(self, request):
+        return engine.search(self.live, request)
+
+    def close(self) -> None:
+        self.live.close()
+
 
 DATA = REPO.parent / "shared" / "data"
 JUDGED = REPO / "tests" / "data" / "judged_queries.json"
@@ -85,14 +98,14 @@ class Cluster:
 
 def sphinx_engine(layout):
     app = create_app({"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(layout.folder)})
-    return app, app.extensions["searchapp.engine"]
+    return app, app.extensions["searchapp.live"]
 
 
 def ranking_figures(corpus: Path, queries, qrels, stems, work: Path, label: str) -> None:
     rebuild_index(corpus, work / "index")
     whoosh = WhooshEngine(LiveIndex(work / "index"))
     with Cluster(work / "cluster", 2) as layout:
-        rebuild_cluster(corpus, layout)
+        rebuild_cluster(corpus, layout, clean_corpus=clean_corpus)
         _, sphinx = sphinx_engine(layout)
         w = ndcg10(qrels, rank_all(whoosh, queries, stems))
         s = ndcg10(qrels, rank_all(sphinx, queries, stems))
@@ -145,7 +158,7 @@ def reuters_figures(size: int | None, shard_counts: list[int], n_queries: int, w
     rebuild_index(corpus, work / "index")
     whoosh_build = time.monotonic() - started
     app = create_app({"INDEX_DIR": str(work / "index")})
-    whoosh = app.extensions["searchapp.engine"]
+    whoosh = WhooshEngine(app.extensions["searchapp.live"])
     latencies(app.test_client(), queries[:10])  # warm up
     p50, p99 = latencies(app.test_client(), queries)
     reference = {
@@ -158,7 +171,7 @@ def reuters_figures(size: int | None, shard_counts: list[int], n_queries: int, w
     for shards in shard_counts:
         with Cluster(work / f"cluster-{shards}", shards) as layout:
             started = time.monotonic()
-            rebuild_cluster(corpus, layout)
+            rebuild_cluster(corpus, layout, clean_corpus=clean_corpus)
             build = time.monotonic() - started
             app, sphinx = sphinx_engine(layout)
             latencies(app.test_client(), queries[:10])

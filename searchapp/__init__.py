@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 
-from .engines import WhooshEngine, engine_settings, open_engine
-from .reader import IndexUnavailableError
+from .engine import IndexUnavailableError, LiveIndex
+from .engines import engine_settings, open_engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -57,15 +57,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
-    engine = open_engine(app.config)
-    app.extensions["searchapp.engine"] = engine
-    if isinstance(engine, WhooshEngine):
-        app.extensions["searchapp.live"] = engine.live
+    surface, handle = open_engine(app.config)
+    app.extensions["searchapp.engine"] = surface  # searchapp.engine or .engine.sphinxql
+    app.extensions["searchapp.live"] = handle
 
-    from .api import api
     from .cli import flask_rebuild_index_command
-    from .downloads import downloads
-    from .web import pages
+    from .web.api import api
+    from .web.downloads import downloads
+    from .web.pages import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(downloads)
@@ -79,13 +78,13 @@ def _add_edges(app: Flask) -> None:
     """Health probe, security headers, and error pages that never show a traceback."""
     from werkzeug.exceptions import HTTPException
 
-    from .problems import problem
+    from .web.problems import problem
 
     @app.get("/healthz")
     def healthz():
-        engine = app.extensions["searchapp.engine"]
+        live: LiveIndex = app.extensions["searchapp.live"]
         try:
-            generation, articles = engine.generation(), engine.stats().articles
+            stats = live.stats()
         except IndexUnavailableError as error:
             body = {
                 "status": "unavailable",
@@ -94,7 +93,7 @@ def _add_edges(app: Flask) -> None:
                 "detail": str(error),
             }
             return jsonify(body), 503
-        return jsonify({"status": "ok", "generation": generation, "articles": articles})
+        return jsonify({"status": "ok", "generation": stats.generation, "articles": stats.articles})
 
     @app.after_request
     def security_headers(response):

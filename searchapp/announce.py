@@ -9,11 +9,13 @@ import socket
 import sys
 import webbrowser
 
+from .model import SearchappError
+
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 PORTS_TRIED = 50  # free ports looked for above a taken one before giving up on a suggestion
 
 
-class PortUnavailableError(Exception):
+class PortUnavailableError(SearchappError):
     """The address cannot be listened on; the message says what to try instead."""
 
 

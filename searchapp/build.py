@@ -5,23 +5,25 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from . import store
-from .clean import find_template_lines
-from .extract import PIPELINE_VERSION, Source, Stamp, build_article
-from .load import UnchangedFile, read_corpus
-from .model import Article, SkippedFile
-from .schema import SCHEMA_VERSION, build_schema, to_document
+from .engine import (
+    PARALLEL_THRESHOLD,
+    SCHEMA_VERSION,
+    built_with_this_schema,
+    content_hashes,
+    write_articles,
+)
+from .ingest.clean import find_template_lines
+from .ingest.load import UnchangedFile, read_corpus
+from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article
+from .model import Article, SearchappError, SkippedFile
 
-# Below this many articles a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 200
 # A file written again within its file system's timestamp step (2 s on FAT) keeps its mtime,
 # so a stamp this close to the build is not kept: the next build reads that file again.
 RECENT_NS = 2 * 10**9
@@ -29,7 +31,7 @@ RECENT_NS = 2 * 10**9
 Progress = Callable[[int, int], None]
 
 
-class BuildError(Exception):
+class BuildError(SearchappError):
     """The build failed; the previously published index is still the live one."""
 
 
@@ -104,12 +106,6 @@ def rebuild_index(
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
     )
-
-
-def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
-    """Read every article file in the corpus folder."""
-    corpus = _read(corpus_dir, None)
-    return corpus.sources, corpus.skipped
 
 
 def clean_corpus(
@@ -192,22 +188,13 @@ def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
         live = store.current_generation(index_dir)
     except store.NoIndexError:
         return None
-    if store.read_build_info(index_dir, live).get("schema") != SCHEMA_VERSION:
+    if not built_with_this_schema(store.read_build_info(index_dir, live)):
         return None  # built with another schema: rebuild everything
     try:
         store.check_files(index_dir, live)
-        ix = whoosh_index.open_dir(str(index_dir / live))
-        with ix.reader() as reader:
-            # The id and content_hash columns, not every stored document (schema 6 on).
-            hashes: dict[str, str] = {}
-            for segment, _ in reader.leaf_readers():
-                ids = segment.column_reader("id")
-                content = segment.column_reader("content_hash")
-                for docnum in segment.all_doc_ids():  # skips deleted documents
-                    hashes[ids[docnum]] = content[docnum]
-            return hashes
-    except Exception:  # empty, or damaged (many types): rebuild it all rather than copy it
+    except Exception:  # damaged: rebuild it all rather than copy it
         return None
+    return content_hashes(index_dir / live)
 
 
 def _plan(corpus: _Corpus, previous: _Previous | None) -> _Plan:
@@ -261,47 +248,32 @@ def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | N
     return results
 
 
-def _writer_options(count: int, full: bool, procs: int | None) -> dict:
-    """Whoosh's own process pool for a big full build: the writer is the slow step.
-
-    Its worker processes each write their own segment (multisegment: no final merge);
-    an incremental build adds a few documents and keeps one plain writer.
-    """
-    workers = procs if procs is not None else min(2, os.cpu_count() or 1)
-    if full and workers > 1 and count >= PARALLEL_THRESHOLD:
-        return {"procs": workers, "multisegment": True, "limitmb": 128}
-    return {"limitmb": 256}
-
-
 def _write(build_dir, plan, template_lines, skipped, progress, procs) -> tuple[dict, set[str]]:
     """Add the new and changed articles to the build, drop the deleted ones.
 
     Returns the counts and the ids of the articles added.
     """
-    if plan.full:
-        ix = whoosh_index.create_in(str(build_dir), build_schema())
-    else:
-        ix = whoosh_index.open_dir(str(build_dir))
     added: set[str] = set()
     removed_blocks = 0
-    # Separate segment files are opened lazily; a compound file is copied into memory.
-    writer = ix.writer(compound=False, **_writer_options(len(plan.todo), plan.full, procs))
-    try:
-        for doc_id in plan.stale:
-            writer.delete_by_term("id", doc_id)
+
+    def cleaned() -> Iterator[Article]:
+        nonlocal removed_blocks
         for done, result in enumerate(_clean(plan.todo, template_lines, procs), start=1):
             if isinstance(result, Article):
-                writer.add_document(**to_document(result))
                 added.add(result.id)
                 removed_blocks += len(result.removed)
+                yield result
             else:
                 skipped.append(result)
             if progress:
                 progress(done, len(plan.todo))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    with ix.reader() as reader:
-        indexed = reader.doc_count()
+
+    indexed = write_articles(
+        build_dir,
+        cleaned(),
+        new=plan.full,
+        delete=plan.stale,
+        expected=len(plan.todo),
+        procs=procs,
+    )
     return {"indexed": indexed, "removed_blocks": removed_blocks}, added

@@ -9,10 +9,10 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
-from . import default_dirs
-from .build import BuildError, BuildSummary, rebuild_index
+from . import default_dirs, engine
+from .build import BuildError, BuildSummary, clean_corpus, rebuild_index
+from .engine import built_with_this_schema
 from .engines import ENGINES, engine_settings
-from .schema import SCHEMA_VERSION
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
 # Exit status when the index was built but some corpus files were skipped.
@@ -75,7 +75,7 @@ def _engine_config(engine: str | None, cluster_dir: Path | None, **extra) -> dic
 
 
 def _layout(settings: dict):
-    from .engine.sphinxql.config import read_layout
+    read_layout = engine.sphinxql.read_layout
 
     try:
         return read_layout(Path(settings["SPHINX_CLUSTER"]))
@@ -106,11 +106,13 @@ def run_rebuild(
 
     try:
         if settings and settings["ENGINE"] == "sphinxql":
-            from .engine.sphinxql.writer import rebuild_cluster
-
             layout = _layout(settings)
-            summary = rebuild_cluster(
-                corpus_dir, layout, incremental=incremental, progress=progress
+            summary = engine.sphinxql.rebuild_cluster(
+                corpus_dir,
+                layout,
+                clean_corpus=clean_corpus,
+                incremental=incremental,
+                progress=progress,
             )
         else:
             summary = rebuild_index(
@@ -118,7 +120,7 @@ def run_rebuild(
             )
     except RebuildInProgressError as error:
         raise click.ClickException(str(error)) from None
-    except BuildError as error:
+    except (BuildError, engine.sphinxql.BuildError) as error:
         raise click.ClickException(
             f"rebuild failed, the previous index is still serving: {error}"
         ) from None
@@ -176,12 +178,12 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
 
     Example: searchapp inspect 000_0094f72c2f52c878
     """
-    from .inspect import inspect_article
+    from .ingest.inspect import NotInCorpusError, inspect_article
 
     corpus_dir, _ = _dirs(corpus_dir, None)
     try:
         click.echo(inspect_article(corpus_dir, article_id))
-    except LookupError as error:
+    except NotInCorpusError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -286,7 +288,7 @@ def serve_command(
         click.echo(f"No index in {index_dir} yet; building it from {corpus_dir} first.", err=True)
         run_rebuild(corpus_dir, index_dir, incremental=False)
     else:
-        if read_build_info(index_dir, live).get("schema") != SCHEMA_VERSION:
+        if not built_with_this_schema(read_build_info(index_dir, live)):
             click.echo(
                 f"The index in {index_dir} was built by another version of searchapp; "
                 f"rebuilding it from {corpus_dir} first.",
@@ -307,15 +309,14 @@ def serve_command(
 
 def _build_cluster_if_empty(corpus_dir: Path, settings: dict) -> None:
     """Build into the cluster first when it has no build yet (as serve does for Whoosh)."""
-    from .engine.sphinxql.cluster import ClusterUnavailableError, node_address
-    from .engine.sphinxql.writer import read_meta
+    sphinx = engine.sphinxql
 
     if settings.get("SPHINX_MASTER"):
         return  # a cluster this machine does not run: it is built where it runs
     layout = _layout(settings)
     try:
-        meta = read_meta(node_address(layout.master))
-    except ClusterUnavailableError as error:
+        meta = sphinx.read_meta(sphinx.node_address(layout.master))
+    except sphinx.ClusterUnavailableError as error:
         raise click.ClickException(
             f"{error}; start the cluster with `sh {layout.folder}/start.sh`"
         ) from None
@@ -356,7 +357,7 @@ def sphinx_config_command(folder: Path, shards: int, host: str, base_port: int, 
 
     Example: searchapp sphinx-config --dir sphinx-cluster --shards 2 && sh sphinx-cluster/start.sh
     """
-    from .engine.sphinxql import cluster, config
+    cluster = config = engine.sphinxql
 
     layout = config.plan_layout(folder, shards, host=host, base_port=base_port)
     config.write_cluster(layout)

@@ -1,8 +1,8 @@
 """Which engine answers the pages and the API: Whoosh (the default) or a SphinxQL cluster.
 
-THE SELECTION POINT, kept minimal until issue 15's engine surface lands on main: both
-engines offer the same six calls (search, get_article, related, complete, stats,
-generation) and close(); the web and API views call only these.
+Both are packages with the same surface (searchapp.engine, searchapp.engine.sphinxql):
+open_engine() returns the package and the handle its calls take (a LiveIndex or a
+SphinxEngine); the app keeps them in app.extensions["searchapp.engine"] and ["searchapp.live"].
 """
 
 from __future__ import annotations
@@ -10,38 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import articles, search, suggest
-from .reader import CorpusStats, LiveIndex
+from . import engine
 
 ENGINES = ("whoosh", "sphinxql")
-
-
-class WhooshEngine:
-    """The Whoosh index folder, through the existing plain functions."""
-
-    def __init__(self, live: LiveIndex) -> None:
-        self.live = live
-
-    def search(self, request: search.SearchRequest) -> search.ResultPage:
-        return search.search(self.live, request)
-
-    def get_article(self, article_id: str):
-        return articles.get_article(self.live, article_id)
-
-    def related(self, article_id: str) -> tuple[search.Hit, ...]:
-        return articles.related(self.live, article_id)
-
-    def complete(self, text: str) -> tuple[str, ...]:
-        return suggest.complete(self.live, text)
-
-    def stats(self) -> CorpusStats:
-        return self.live.generation().stats
-
-    def generation(self) -> str:
-        return self.live.generation().name
-
-    def close(self) -> None:
-        self.live.close()
+DEFAULT_CLUSTER = "sphinx-cluster"
+DEFAULT_MASTER = "127.0.0.1:9306"
 
 
 def engine_settings(environ=os.environ) -> dict:
@@ -56,31 +29,30 @@ def engine_settings(environ=os.environ) -> dict:
 
 def sphinx_master(config: dict):
     """(master address, how to start it) from SPHINX_MASTER or the SPHINX_CLUSTER folder."""
-    from .engine.sphinxql.cluster import DEFAULT_MASTER, Address
-    from .engine.sphinxql.config import START_SCRIPT, read_layout
-
+    sphinx = engine.sphinxql
     folder = config.get("SPHINX_CLUSTER")
     if config.get("SPHINX_MASTER"):
-        master = Address.parse(config["SPHINX_MASTER"])
+        master = config["SPHINX_MASTER"]
     elif folder:
-        master = Address.parse(read_layout(Path(folder)).master.address)
+        master = sphinx.read_layout(Path(folder)).master.address
     else:
-        master = Address.parse(DEFAULT_MASTER)
+        master = DEFAULT_MASTER
     if folder:
-        hint = f"start the cluster with `sh {Path(folder) / START_SCRIPT}`"
+        hint = f"start the cluster with `sh {Path(folder) / sphinx.START_SCRIPT}`"
     else:
         hint = f"start searchd for the master at {master} and its shards"
     return master, hint
 
 
 def open_engine(config: dict):
-    """The engine config["ENGINE"] names; ValueError for an unknown name."""
+    """(engine package, handle) for config["ENGINE"]; ValueError for an unknown name."""
     name = config.get("ENGINE") or "whoosh"
     if name == "whoosh":
-        return WhooshEngine(LiveIndex(Path(config["INDEX_DIR"])))
+        return engine, engine.LiveIndex(Path(config["INDEX_DIR"]))
     if name == "sphinxql":
-        from .engine.sphinxql.engine import SphinxEngine
-
         master, hint = sphinx_master(config)
-        return SphinxEngine(master, timeout_ms=int(config["SPHINX_TIMEOUT_MS"]), start_hint=hint)
+        handle = engine.sphinxql.SphinxEngine.at(
+            master, timeout_ms=int(config["SPHINX_TIMEOUT_MS"]), start_hint=hint
+        )
+        return engine.sphinxql, handle
     raise ValueError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

@@ -1,8 +1,26 @@
-"""Plain data that flows between the steps: corpus file -> Article -> index."""
+"""Plain data that flows between the layers, and the error base class.
+
+corpus file -> Article -> index, and SearchRequest -> ResultPage: nothing here knows
+Whoosh or Flask, so ingest/, engine/ and web/ all speak these types.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
+
+
+class SearchappError(Exception):
+    """Base of every error searchapp raises on purpose; the edges catch each by name."""
+
+
+class InvalidRequestError(SearchappError, ValueError):
+    """A search parameter is out of range; `param` names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -38,3 +56,94 @@ class SkippedFile:
 
     path: str
     reason: str
+
+
+SORTS = ("relevance", "date")
+MATCHES = ("all", "any")
+MAX_PER_PAGE = 100
+MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
+MAX_QUERY_CHARS = 10_000
+MAX_QUERY_WORDS = 1_000
+# No real word is this long; a 4,000-letter "word" took seconds in the stemmer and the
+# spelling corrector's Levenshtein automaton (both superlinear in the word's length).
+MAX_WORD_CHARS = 100
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search, as the parameters name it (engine.search validates it first)."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    match: str = "all"
+    outlet: str | None = None
+    author: str | None = None
+    year: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    outlet: str | None
+    authors: tuple[str, ...]
+    published: str | None
+    url: str | None
+    score: float | None
+    snippets: tuple[str, ...]  # HTML: escaped text, the query's words in <mark>
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    request: SearchRequest
+    total: int
+    took_ms: float
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    suggestion: str | None = None  # did-you-mean: the query with its unknown words respelt
+    notice: str | None = None
+    generation: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
+
+
+@dataclass(frozen=True)
+class Export:
+    """Every match of a search in page order, up to a cap, produced as it is read."""
+
+    total: int  # all matches, which may be more than the rows
+    rows: int  # min(total, cap)
+    generation: str
+    hits: Iterator[Hit]
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """What the live index holds, for the home page and /healthz."""
+
+    generation: str
+    articles: int
+    outlets: int
+    first_date: str | None
+    last_date: str | None
+    built_at: float | None = None  # seconds since the epoch, from the build's build.json
+
+
+@dataclass(frozen=True)
+class BodyBlock:
+    """One paragraph or subheading of an article, as HTML with the query's words marked."""
+
+    kind: str  # "heading" or "paragraph"
+    html: str

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .model import SearchappError
+
 POINTER = "CURRENT"
 LOCK = ".rebuild.lock"
 BUILD_PREFIX = ".building-"
@@ -30,15 +32,15 @@ SNAPSHOT = "sources.json"  # the corpus files a build indexed, for the next incr
 SNAPSHOT_FORMAT = 1
 
 
-class NoIndexError(Exception):
+class NoIndexError(SearchappError):
     """No index has been published in this folder yet."""
 
 
-class DamagedIndexError(Exception):
+class DamagedIndexError(SearchappError):
     """A generation's files are not the ones its build wrote (truncated or missing)."""
 
 
-class RebuildInProgressError(Exception):
+class RebuildInProgressError(SearchappError):
     """Another rebuild holds the lock on this index folder."""
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from searchapp import create_app
 from searchapp.build import rebuild_index
-from searchapp.reader import LiveIndex
+from searchapp.engine.live_index import LiveIndex
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -89,9 +89,9 @@ def sphinx_cluster(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sphinx_shipped(sphinx_cluster):
     """The shipped corpus written into the session's cluster."""
-    from searchapp.engine.sphinxql.writer import rebuild_cluster
+    from tests.sphinx_helpers import build_cluster
 
-    rebuild_cluster(SHIPPED_CORPUS, sphinx_cluster)
+    build_cluster(SHIPPED_CORPUS, sphinx_cluster)
     return sphinx_cluster
 
 
@@ -102,7 +102,7 @@ def sphinx_app(sphinx_shipped):
         {"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(sphinx_shipped.folder), "TESTING": True}
     )
     yield app
-    app.extensions["searchapp.engine"].close()
+    app.extensions["searchapp.live"].close()
 
 
 ENGINES = ("whoosh", "sphinxql")

@@ -39,3 +39,11 @@ def stop_local_cluster(layout) -> None:
     cluster.stop_cluster(layout)
     left = [pid for pid in pids if pid is not None and cluster.process_alive(pid)]
     assert not left, f"searchd processes still running after --stopwait: {left}"
+
+
+def build_cluster(corpus: Path, layout, **options):
+    """Write a corpus into a cluster, cleaned as a Whoosh build cleans it."""
+    from searchapp.build import clean_corpus
+    from searchapp.engine.sphinxql.writer import rebuild_cluster
+
+    return rebuild_cluster(corpus, layout, clean_corpus=clean_corpus, **options)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
-from searchapp.analysis import (
+from searchapp.engine.analysis import (
     SECTION_BREAK,
     SECTION_GAP,
     STOP_WORDS,

@@ -8,7 +8,8 @@ import pytest
 
 from searchapp import build, store
 from searchapp.build import BuildError, rebuild_index
-from searchapp.search import SearchRequest, search
+from searchapp.engine import writing
+from searchapp.engine.search import SearchRequest, search
 from tests.conftest import make_corpus
 
 ARTICLES = {
@@ -62,8 +63,8 @@ def test_a_failed_build_leaves_the_previous_index_serving(tmp_path, open_live, m
             raise RuntimeError("disk full")
         return real_to_document(article)
 
-    real_to_document = build.to_document
-    monkeypatch.setattr(build, "to_document", fail_on_second)
+    real_to_document = writing.to_document
+    monkeypatch.setattr(writing, "to_document", fail_on_second)
     with pytest.raises(BuildError, match="disk full"):
         rebuild_index(corpus, index_dir)
 
@@ -73,7 +74,7 @@ def test_a_failed_build_leaves_the_previous_index_serving(tmp_path, open_live, m
     assert ids(live, "ferry") == set()
     assert leftovers(index_dir) == []  # the failed build cleaned up, the dead one went too
 
-    monkeypatch.setattr(build, "to_document", real_to_document)
+    monkeypatch.setattr(writing, "to_document", real_to_document)
     (index_dir / f"{store.BUILD_PREFIX}999-2").mkdir()
     second = rebuild_index(corpus, index_dir)
     assert leftovers(index_dir) == []

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import build, extract, load, store
-from searchapp.articles import get_article
+from searchapp import build, store
 from searchapp.build import rebuild_index
-from searchapp.search import SearchRequest, search
+from searchapp.engine.articles import get_article
+from searchapp.engine.search import SearchRequest, search
+from searchapp.ingest import load, pipeline
 from tests.conftest import make_corpus
 
 ARTICLES = {
@@ -259,7 +260,7 @@ def _snapshot_record(corpus: Path, files: object) -> str:
         {
             "format": store.SNAPSHOT_FORMAT,
             "corpus": str(corpus.resolve()),
-            "pipeline": extract.PIPELINE_VERSION,
+            "pipeline": pipeline.PIPELINE_VERSION,
             "template_lines": [],
             "files": files,
         }
@@ -296,8 +297,8 @@ def test_a_new_cleaning_pipeline_rereads_and_recleans_everything(
     built, reads, cleaned, monkeypatch
 ):
     corpus, index_dir = built
-    monkeypatch.setattr(extract, "PIPELINE_VERSION", extract.PIPELINE_VERSION + "-next")
-    monkeypatch.setattr(build, "PIPELINE_VERSION", extract.PIPELINE_VERSION)
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + "-next")
+    monkeypatch.setattr(build, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION)
     reads.clear()
     summary = rebuild_index(corpus, index_dir, incremental=True)
     assert sorted(reads) == ["a.txt", "b.txt", "c.txt"]

@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from searchapp.clean import (
+from searchapp.ingest.clean import (
+    PIPELINE_VERSION,
     RULES,
+    RULES_DIGEST,
+    Rule,
     clean_article,
     derive_title,
     find_template_lines,
     line_key,
+    rules_digest,
     strip_boilerplate,
 )
 
@@ -259,6 +263,28 @@ def test_every_rule_has_a_row() -> None:
     tested = {rule for _, rule, _ in REMOVED_ROWS}
     tested |= {"template", "teaser_run", "comments", "outside_main"}  # tested below
     assert {r.name for r in RULES} <= tested
+
+
+def test_pipeline_version_moves_with_the_rule_table() -> None:
+    """A changed rule without a new PIPELINE_VERSION would leave stale cleanings indexed."""
+    assert rules_digest() == RULES_DIGEST, (
+        f"RULES changed: bump PIPELINE_VERSION (now {PIPELINE_VERSION!r}) and set "
+        f"RULES_DIGEST = {rules_digest()!r} in searchapp/ingest/clean.py"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rules: rules[1:],  # a rule dropped
+        lambda rules: [rules[1], rules[0], *rules[2:]],  # two rules swapped
+        lambda rules: [*rules[:2], Rule("copyright", RULES[4].test), *rules[3:]],  # a new test
+        lambda rules: [*rules[:-1], Rule(rules[-1].name, rules[-1].test, "anywhere")],
+    ],
+    ids=["dropped", "reordered", "other-pattern", "other-place"],
+)
+def test_the_digest_sees_a_changed_table(change) -> None:
+    assert rules_digest(change(list(RULES))) != rules_digest()
 
 
 def test_template_lines_from_corpus_evidence() -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from searchapp import create_app
 from searchapp.cli import main
-from searchapp.openapi import OPENAPI
+from searchapp.web.openapi import OPENAPI
+from searchapp.web.params import markdown_table
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -43,3 +44,8 @@ def test_readme_commands_match_ci():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in README
     assert "scripts/test.sh" in ci
+
+
+def test_readme_parameter_table_is_the_params_table():
+    table = markdown_table()
+    assert table in README, f"README.md's /api/search table should read:\n{table}"

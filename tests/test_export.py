@@ -11,10 +11,10 @@ import tracemalloc
 
 import pytest
 
-from searchapp import create_app
-from searchapp import search as core
+from searchapp import create_app, engine
 from searchapp.build import rebuild_index
-from searchapp.export import COLUMNS, csv_chunks, plain_text, spreadsheet_safe
+from searchapp.model import SearchRequest
+from searchapp.web.export import COLUMNS, csv_chunks, plain_text, spreadsheet_safe
 
 from .conftest import make_corpus
 from .server_helpers import VOCABULARY
@@ -163,10 +163,10 @@ def test_results_page_links_the_downloads(small):
 
 def test_export_stops_at_the_cap(small, app):
     live = small.application.extensions["searchapp.live"]
-    request = core.SearchRequest(q="harbour", sort="date")
-    capped = core.export(live, request, cap=2)
+    request = SearchRequest(q="harbour", sort="date")
+    capped = engine.export(live, request, cap=2)
     assert (capped.total, capped.rows) == (3, 2)
-    assert [h.id for h in capped.hits] == [h.id for h in core.search(live, request).hits][:2]
+    assert [h.id for h in capped.hits] == [h.id for h in engine.search(live, request).hits][:2]
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def ten_thousand(tmp_path_factory, open_live_module):
 
 @pytest.fixture(scope="module")
 def open_live_module():
-    from searchapp.reader import LiveIndex
+    from searchapp.engine import LiveIndex
 
     opened = []
 
@@ -217,17 +217,17 @@ def test_ten_thousand_rows_stream_in_bounded_memory(ten_thousand):
     its hits): streaming must peak at well under half of it. (Relevance order, whose heap
     holds every match; tracemalloc makes each pass several times slower, so one sort.)
     """
-    request = core.SearchRequest(q="harbour")
+    request = SearchRequest(q="harbour")
     lines = []
 
     def stream():
-        result = core.export(ten_thousand, request)
+        result = engine.export(ten_thousand, request)
         lines.extend(chunk.count("\n") for chunk in csv_chunks(result.hits))
 
     def keep_all():
-        keep_all.hits = list(core.export(ten_thousand, request).hits)
+        keep_all.hits = list(engine.export(ten_thousand, request).hits)
 
-    list(core.export(ten_thousand, request, cap=500).hits)  # warm the searcher and caches
+    list(engine.export(ten_thousand, request, cap=500).hits)  # warm the searcher and caches
     streamed = peak_bytes(stream)
     kept = peak_bytes(keep_all)
     assert sum(lines) == 10_001  # the header and every article

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchapp import create_app, load
+from searchapp import create_app
 from searchapp.build import rebuild_index
 from searchapp.cli import EXIT_SKIPPED, main
-from searchapp.search import SearchRequest, search
+from searchapp.engine.search import SearchRequest, search
+from searchapp.ingest import load
 
 from .conftest import SHIPPED_CORPUS, make_corpus
 from .server_helpers import (
@@ -221,13 +222,23 @@ DAMAGE = [
 CASES = [(s, m, False) for s, m in DAMAGE] + [(s, m, True) for s, m in DAMAGE if m == "truncate"]
 
 
+@pytest.fixture(scope="module")
+def pristine_index(tmp_path_factory) -> Path:
+    """The shipped corpus built once; each damage case breaks its own copy."""
+    index = tmp_path_factory.mktemp("pristine") / "index"
+    rebuild_index(SHIPPED_CORPUS, index)
+    return index
+
+
 # Whoosh leaves the handles of a segment it failed to open to the garbage collector.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.parametrize("suffix, mode, incremental", CASES)
-def test_a_damaged_segment_is_a_503_and_a_rebuild_recovers(tmp_path, suffix, mode, incremental):
+def test_a_damaged_segment_is_a_503_and_a_rebuild_recovers(
+    tmp_path, pristine_index, suffix, mode, incremental
+):
     index = tmp_path / "index"
-    rebuild_index(SHIPPED_CORPUS, index)
+    shutil.copytree(pristine_index, index)
     _damage(index, suffix, mode)
     app = create_app({"INDEX_DIR": str(index)})  # creating the app never opens the index
     client = app.test_client()

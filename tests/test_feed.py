@@ -8,8 +8,8 @@ import feedparser
 import pytest
 
 from searchapp import create_app
-from searchapp.atom import entry_date
 from searchapp.build import rebuild_index
+from searchapp.web.atom import entry_date
 
 from .conftest import make_corpus
 

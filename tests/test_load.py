@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.articles import get_article
 from searchapp.build import rebuild_index
-from searchapp.load import LoadError, article_files, decode, read_corpus
+from searchapp.engine.articles import get_article
+from searchapp.engine.search import SearchRequest, search
+from searchapp.ingest.load import LoadError, article_files, decode, read_corpus
 from searchapp.model import SkippedFile
-from searchapp.search import SearchRequest, search
 from tests.conftest import make_corpus
 
 GOOD = "The harbour master reported that the new breakwater held firm during the storm."

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from searchapp.build import rebuild_index
-from searchapp.query import parse_user_query
-from searchapp.reader import LiveIndex
-from searchapp.schema import build_schema
-from searchapp.search import SearchRequest, search
+from searchapp.engine.live_index import LiveIndex
+from searchapp.engine.query import parse_user_query
+from searchapp.engine.schema import build_schema
+from searchapp.engine.search import SearchRequest, search
 from tests.conftest import make_corpus
 
 ARTICLES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from searchapp.search import SearchRequest, search
+from searchapp.engine.search import SearchRequest, search
 
 REPO = Path(__file__).resolve().parent.parent
 JUDGED = REPO / "tests" / "data" / "judged_queries.json"
@@ -46,7 +46,6 @@ def test_judged_file_grades_every_article_of_every_query():
         assert max(q["grades"].values()) > 0, q["id"]  # a query nothing answers scores nothing
 
 
-@pytest.mark.filterwarnings("ignore:unsafe cast")  # numba, inside ranx
 def test_ndcg_on_judged_queries_stays_above_the_floor(shipped):
     _, queries, qrels = eval_ranking.load_judged(JUDGED)
     rankings = {qid: ranked(shipped, text) for qid, text in queries.items()}

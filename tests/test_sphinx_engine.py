@@ -8,20 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import create_app
-from searchapp.engines import WhooshEngine
-from searchapp.reader import IndexUnavailableError
-from searchapp.search import SearchRequest
+from searchapp import create_app, engine
+from searchapp.engine import IndexUnavailableError
+from searchapp.model import SearchRequest
 from tests.conftest import SHIPPED_CORPUS
 from tests.sphinx_helpers import need_searchd, start_local_cluster, stop_local_cluster
 
 JUDGED = Path(__file__).resolve().parent / "data" / "judged_queries.json"
 
 
+class WhooshEngine:
+    """The Whoosh surface with its handle bound, shaped like a SphinxEngine for these tests."""
+
+    def __init__(self, live) -> None:
+        self.live = live
+
+    def search(self, request):
+        return engine.search(self.live, request)
+
+
 @pytest.fixture(scope="module")
 def engines(shipped, sphinx_app):
     """(whoosh, sphinxql) engines over the shipped corpus."""
-    return WhooshEngine(shipped), sphinx_app.extensions["searchapp.engine"]
+    return WhooshEngine(shipped), sphinx_app.extensions["searchapp.live"]
 
 
 def _ids(engine, q: str, **options) -> list[str]:
@@ -94,10 +103,10 @@ def test_rank_agreement_on_the_judged_queries(engines):
     qrels = {q["id"]: {d: g for d, g in q["grades"].items() if g > 0} for q in data["queries"]}
     figures = {}
     top_agree = 0
-    for name, engine in (("whoosh", whoosh), ("sphinxql", sphinx)):
+    for name, answering in (("whoosh", whoosh), ("sphinxql", sphinx)):
         run = {}
         for q in data["queries"]:
-            ids = _ids(engine, q["text"], match="any")
+            ids = _ids(answering, q["text"], match="any")
             run[q["id"]] = {d: float(len(ids) - i) for i, d in enumerate(ids)} or {"-": 0.0}
         figures[name] = run
     for q in data["queries"]:
@@ -149,16 +158,16 @@ def test_at_title_is_not_a_field_limit(engines):
 def private_cluster(tmp_path):
     """A cluster of its own (the test stops nodes), with the shipped corpus in it."""
     need_searchd()
-    from searchapp.engine.sphinxql.writer import rebuild_cluster
+    from tests.sphinx_helpers import build_cluster
 
     layout = start_local_cluster(tmp_path / "cluster")
     try:
-        rebuild_cluster(SHIPPED_CORPUS, layout)
+        build_cluster(SHIPPED_CORPUS, layout)
         app = create_app(
             {"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(layout.folder), "TESTING": True}
         )
         yield layout, app
-        app.extensions["searchapp.engine"].close()
+        app.extensions["searchapp.live"].close()
     finally:
         stop_local_cluster(layout)
 
@@ -201,7 +210,7 @@ def test_the_whole_cluster_down_is_a_503_naming_what_to_start(private_cluster):
 
 
 def test_rebuild_while_serving_never_fails_a_request(private_cluster):
-    from searchapp.engine.sphinxql.writer import rebuild_cluster
+    from tests.sphinx_helpers import build_cluster
 
     layout, app = private_cluster
     before = app.test_client().get("/healthz").get_json()["generation"]
@@ -218,7 +227,7 @@ def test_rebuild_while_serving_never_fails_a_request(private_cluster):
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        rebuild_cluster(SHIPPED_CORPUS, layout)
+        build_cluster(SHIPPED_CORPUS, layout)
     finally:
         stop.set()
         reader.join()
@@ -234,7 +243,7 @@ def test_a_cluster_with_no_build_names_the_command(tmp_path):
     layout = start_local_cluster(tmp_path / "empty", shards=1)
     try:
         app = create_app({"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(layout.folder)})
-        engine = app.extensions["searchapp.engine"]
+        engine = app.extensions["searchapp.live"]
         with pytest.raises(IndexUnavailableError, match="rebuild-index --engine sphinxql"):
             engine.search(SearchRequest(q="x"))
         engine.close()

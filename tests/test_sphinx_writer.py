@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from searchapp.build import BuildError
 from searchapp.engine.sphinxql import cluster, config
 from searchapp.engine.sphinxql.documents import doc_id, shard_of
-from searchapp.engine.sphinxql.writer import read_meta, rebuild_cluster, scan_live
+from searchapp.engine.sphinxql.writer import BuildError, read_meta, scan_live
 from tests.conftest import SHIPPED_CORPUS, make_corpus
+from tests.sphinx_helpers import build_cluster
 
 
 def _ids_on(address, index):
@@ -50,12 +50,12 @@ def test_rebuild_fills_the_other_colour_and_swaps(tmp_path):
                 "two": "Vote count\n\nThe vote was counted twice.",
             },
         )
-        first = rebuild_cluster(corpus, layout)
+        first = build_cluster(corpus, layout)
         before = read_meta(master)
         assert first.indexed == 2 and before["info"]["global_idf"]
         (corpus / "two.txt").unlink()
         (corpus / "three.txt").write_text("Harbour news\n\nThe harbour reopened.")
-        rebuild_cluster(corpus, layout)
+        build_cluster(corpus, layout)
         after = read_meta(master)
         assert after["live"] != before["live"]
         assert set(scan_live(master, after["live"])) == {"one", "three"}
@@ -64,7 +64,7 @@ def test_rebuild_fills_the_other_colour_and_swaps(tmp_path):
         # Incremental: a changed file is replaced, a deleted one goes, by id.
         (corpus / "one.txt").write_text("Ferry sinks\n\nA ferry sank; all were rescued.")
         (corpus / "three.txt").unlink()
-        summary = rebuild_cluster(corpus, layout, incremental=True)
+        summary = build_cluster(corpus, layout, incremental=True)
         assert (summary.updated, summary.deleted, summary.indexed) == (1, 1, 1)
         assert set(scan_live(master, after["live"])) == {"one"}
         assert read_meta(master)["live"] == after["live"]
@@ -76,14 +76,14 @@ def test_a_failed_rebuild_leaves_the_previous_build_live(tmp_path, sphinx_cluste
     # A private copy of the layout whose idf folder is a file: the IDF step fails after
     # the new colour was filled, and the swap must not happen.
     master = cluster.node_address(sphinx_cluster.master)
-    rebuild_cluster(SHIPPED_CORPUS, sphinx_cluster)
+    build_cluster(SHIPPED_CORPUS, sphinx_cluster)
     before = read_meta(master)
     idf_dir = sphinx_cluster.folder / "idf"
     shutil.move(idf_dir, tmp_path / "idf-saved")
     idf_dir.write_text("not a folder")
     try:
         with pytest.raises(BuildError):
-            rebuild_cluster(SHIPPED_CORPUS, sphinx_cluster)
+            build_cluster(SHIPPED_CORPUS, sphinx_cluster)
     finally:
         idf_dir.unlink()
         shutil.move(tmp_path / "idf-saved", idf_dir)

@@ -1,1 +1,37 @@
-"""Search engines behind the one surface the pages and the API use."""
+"""The index engine: the only code that imports Whoosh.
+
+The rest of searchapp calls only the names below, on plain data from searchapp.model:
+nothing Whoosh-typed (searchers, queries, schemas, stored fields, docnums, field names)
+comes out. A second engine is another package that offers the same names.
+"""
+
+# The second engine, with the same names: searchapp.engine.sphinxql (a Sphinx/Manticore cluster).
+from . import sphinxql  # noqa: E402  (after the names it reuses)
+from .articles import ArticleNotFoundError, get_article, related
+from .completion import MAX_COMPLETION_CHARS, complete
+from .highlight import highlight_article
+from .live_index import IndexUnavailableError, LiveIndex
+from .schema import SCHEMA_VERSION, built_with_this_schema
+from .search import MAX_EXPORT_ROWS, export, search, validate
+from .writing import PARALLEL_THRESHOLD, content_hashes, write_articles
+
+__all__ = [
+    "MAX_COMPLETION_CHARS",
+    "MAX_EXPORT_ROWS",
+    "PARALLEL_THRESHOLD",
+    "SCHEMA_VERSION",
+    "ArticleNotFoundError",
+    "IndexUnavailableError",
+    "LiveIndex",
+    "built_with_this_schema",
+    "complete",
+    "content_hashes",
+    "export",
+    "get_article",
+    "highlight_article",
+    "related",
+    "search",
+    "sphinxql",
+    "validate",
+    "write_articles",
+]

@@ -10,18 +10,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from ..server_helpers import get_json, serve_process
 
 CHROMIUM = os.environ.get("SEARCHAPP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,7 +35,6 @@ REPO = Path(__file__).resolve().parents[2]
 SHOTS_DIR = REPO / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-STARTUP_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -47,61 +44,20 @@ class Server:
     index_dir: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _health(url: str) -> int | None:
-    """The /healthz status code, or None while nothing answers."""
-    try:
-        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # gunicorn's graceful stop takes its workers along
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
-def start_server(tmp_path_factory) -> Iterator[Callable[[Path, Path], Server]]:
-    """start_server(corpus, index) -> Server, once /healthz answers; all stopped at the end."""
-    started: list[subprocess.Popen] = []
+def start_server() -> Iterator[Callable[[Path, Path], Server]]:
+    """start_server(corpus, index) -> Server, once /healthz answers; all stopped at the end.
 
-    def start(corpus: Path, index_dir: Path) -> Server:
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        log = tmp_path_factory.mktemp("server-log") / "server.log"
-        command = [sys.executable, "-c", "from searchapp.cli import main; main()", "serve"]
-        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-        command += ["--threads", "8", "--corpus", str(corpus), "--index", str(index_dir)]
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        started.append(process)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while _health(url) is None:
-            if process.poll() is not None or time.monotonic() > deadline:
-                _stop(process)
-                pytest.fail(f"searchapp serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
-        return Server(url, process, index_dir)
+    The same harness as the HTTP tests (tests/server_helpers.py): `searchapp serve` on a
+    free 127.0.0.1 port, always terminated.
+    """
+    with ExitStack() as running:
 
-    yield start
-    for process in started:
-        _stop(process)
+        def start(corpus: Path, index_dir: Path) -> Server:
+            server = running.enter_context(serve_process(corpus, index_dir, workers=1, threads=8))
+            return Server(server.base, server.process, index_dir)
+
+        yield start
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +65,7 @@ def server(start_server, tmp_path_factory) -> Server:
     """The real server over the shipped corpus, built into a temporary index at startup."""
     index_dir = tmp_path_factory.mktemp("browser") / "index"
     running = start_server(REPO / "corpus", index_dir)
-    assert _health(running.url) == 200
+    assert get_json(running.url + "/healthz")[0] == 200
     return running
 
 

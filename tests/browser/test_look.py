@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PHONE
+from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -42,24 +42,39 @@ def colours(page) -> tuple[tuple[float, ...], tuple[float, ...]]:
     return rgb(bg), rgb(fg)
 
 
+def png_size(path) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
 def test_screenshots(new_page, screenshot):
     """home, results, article, dark and phone pictures (docs/screenshots/ shows them)."""
     page = new_page(color_scheme="light")
     page.goto("/")
-    screenshot(page, "home")
+    shots = {"home": screenshot(page, "home")}
     page.goto("/search?q=Lavrov")
-    screenshot(page, "results")
+    shots["results"] = screenshot(page, "results")
     page.goto(ARTICLE)
     page.locator("mark.is-current").wait_for()
-    screenshot(page, "article")
+    shots["article"] = screenshot(page, "article")
 
     dark = new_page(color_scheme="dark")
     dark.goto("/search?q=Lavrov")
-    screenshot(dark, "dark")
+    shots["dark"] = screenshot(dark, "dark")
 
     phone = new_page(color_scheme="light", viewport=PHONE, is_mobile=True, has_touch=True)
     phone.goto("/search?q=Lavrov")
-    screenshot(phone, "phone")
+    shots["phone"] = screenshot(phone, "phone")
+
+    # Each picture is the viewport it was taken in, and dark mode changed the picture.
+    for name, path in shots.items():
+        width, height = png_size(path)
+        viewport = PHONE if name == "phone" else DESKTOP
+        assert width % viewport["width"] == 0 and width // viewport["width"] >= 1, name
+        assert height * viewport["width"] == width * viewport["height"], name
+    assert shots["dark"].read_bytes() != shots["results"].read_bytes()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])

@@ -7,4 +7,70 @@ matchtext.py a parsed user query as SphinxQL MATCH() text, every word escaped (p
 writer.py    rebuild into fresh indexes and swap; --incremental replace/delete by id
 idf.py       the global IDF file every shard ranks with (indextool)
 engine.py    search, facets, snippets, articles, related, completion and did-you-mean
+
+
+The same surface as searchapp.engine (search, get_article, related, complete,
+highlight_article, export, validate), on a SphinxEngine handle instead of a LiveIndex.
 """
+
+from __future__ import annotations
+
+from ..articles import ArticleNotFoundError
+from ..completion import MAX_COMPLETION_CHARS
+from ..highlight import highlight_article
+from ..live_index import IndexUnavailableError
+from ..search import MAX_EXPORT_ROWS, validate
+from .cluster import ClusterUnavailableError, SearchdMissingError, node_address, start_cluster
+from .config import START_SCRIPT, STOP_SCRIPT, plan_layout, read_layout, write_cluster
+from .engine import SphinxEngine
+from .writer import BuildError, read_meta, rebuild_cluster
+
+__all__ = [
+    "MAX_COMPLETION_CHARS",
+    "MAX_EXPORT_ROWS",
+    "START_SCRIPT",
+    "STOP_SCRIPT",
+    "ArticleNotFoundError",
+    "BuildError",
+    "ClusterUnavailableError",
+    "IndexUnavailableError",
+    "SearchdMissingError",
+    "SphinxEngine",
+    "complete",
+    "export",
+    "get_article",
+    "highlight_article",
+    "node_address",
+    "plan_layout",
+    "read_layout",
+    "read_meta",
+    "rebuild_cluster",
+    "related",
+    "search",
+    "start_cluster",
+    "validate",
+    "write_cluster",
+]
+
+
+def search(engine: SphinxEngine, request):
+    return engine.search(request)
+
+
+def get_article(engine: SphinxEngine, article_id: str):
+    return engine.get_article(article_id)
+
+
+def related(engine: SphinxEngine, article_id: str):
+    return engine.related(article_id)
+
+
+def complete(engine: SphinxEngine, text: str):
+    return engine.complete(text)
+
+
+def export(engine: SphinxEngine, request):
+    raise IndexUnavailableError(
+        "CSV and JSON Lines exports are not implemented for the sphinxql engine yet; "
+        "serve with --engine whoosh to export."
+    )

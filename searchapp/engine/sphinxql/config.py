@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...analysis import STOP_WORDS, fold_word
-from ...schema import SECTION_WEIGHTS
+from ..analysis import STOP_WORDS, fold_word
+from ..schema import SECTION_WEIGHTS
 
 COLOURS = ("a", "b")
 FIELDS = tuple(SECTION_WEIGHTS)  # title, lead, headings, body, authors, outlet

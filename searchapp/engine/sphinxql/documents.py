@@ -7,7 +7,8 @@ import json
 from datetime import UTC, datetime
 
 from ...model import Article, RemovedBlock
-from ...schema import SECTION_BREAK, parse_published, weighted_text
+from ..analysis import SECTION_BREAK
+from ..schema import parse_published, weighted_text
 from .config import FIELDS
 
 # Undated articles sort after every dated one (as in the Whoosh engine's date rank).

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 import pymysql
 
-from ...analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
-from ...articles import ArticleNotFoundError
-from ...model import Article
-from ...query import OPERATORS, has_syntax, words_of
-from ...reader import CorpusStats, IndexUnavailableError
-from ...schema import SECTION_WEIGHTS
-from ...search import FACET_LIMIT, FacetCount, Hit, ResultPage, SearchRequest, hit_of
+from ...model import Article, CorpusStats, FacetCount, Hit, ResultPage, SearchRequest
+from ..analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
+from ..articles import ArticleNotFoundError
+from ..highlight import make_snippets, plain_snippet
+from ..live_index import IndexUnavailableError
+from ..query import OPERATORS, has_syntax, words_of
+from ..schema import SECTION_WEIGHTS
+from ..search import FACET_LIMIT, validate
 from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
@@ -106,6 +107,11 @@ class SphinxEngine:
         self._local = threading.local()
         self._infos: dict[str, dict] = {}
 
+    @classmethod
+    def at(cls, master: str, **options) -> SphinxEngine:
+        """An engine for the master at `host:port`."""
+        return cls(Address.parse(master), **options)
+
     # -- connections and errors -------------------------------------------------------
 
     def _cursor(self):
@@ -176,6 +182,7 @@ class SphinxEngine:
         live = self._run(self._live)
         info = live.info
         return CorpusStats(
+            generation=live.generation,
             articles=int(info.get("articles", 0)),
             outlets=int(info.get("outlets", 0)),
             first_date=info.get("first_date"),
@@ -187,7 +194,7 @@ class SphinxEngine:
         return self._run(self._live).generation
 
     def search(self, request: SearchRequest) -> ResultPage:
-        request.validate()
+        validate(request)
         started = time.perf_counter()
         return self._run(lambda cursor: self._search(cursor, request, started))
 
@@ -353,7 +360,7 @@ class SphinxEngine:
         articles = [from_stored(stored, with_removed=False) for _, stored, _ in rows]
         marked = self._marked_bodies(cursor, [a.body for a in articles], highlight)
         return tuple(
-            hit_of(article, spans, None if unscored else int(weight) / SCORE_SCALE)
+            _hit(article, spans, None if unscored else int(weight) / SCORE_SCALE)
             for article, (_, _, weight), spans in zip(articles, rows, marked, strict=True)
         )
 
@@ -502,6 +509,20 @@ class _Result:
     authors: list
     years: list
     notice: str | None
+
+
+def _hit(article: Article, spans: list, score: float | None) -> Hit:
+    snippets = tuple(make_snippets(article.body, spans)) if spans else ()
+    return Hit(
+        id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        authors=article.authors,
+        published=article.published,
+        url=article.url,
+        score=None if score is None else round(float(score), 4),
+        snippets=snippets or (plain_snippet(article.lead or article.body),),
+    )
 
 
 def _idf_options(live: Live) -> list[str]:

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import store
-from ...analysis import WORD_PATTERN, analyse_word, fold_word, is_stop_word
-from ...build import BuildError, BuildSummary, Progress, clean_corpus
 from ...model import Article, SkippedFile
+from ..analysis import WORD_PATTERN, analyse_word, fold_word, is_stop_word
 from . import cluster, idf
 from .config import ARTICLES, COLOURS, FIELDS, META, VOCAB, Layout
 from .documents import doc_id, name_id, shard_of, to_row
@@ -169,15 +168,44 @@ def _generation_name() -> str:
     return f"sphinx-{time.strftime('%Y%m%dT%H%M%S', time.gmtime(seconds))}-{nanos:09d}"
 
 
+class BuildError(Exception):
+    """The cluster build failed; the previously live colour is still the live one."""
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a cluster build did (the same figures build.BuildSummary reports)."""
+
+    generation: str
+    indexed: int
+    updated: int
+    deleted: int
+    skipped: tuple
+    removed_blocks: int
+    seconds: float
+
+    def line(self) -> str:
+        parts = [f"{self.indexed} articles indexed"]
+        if self.updated != self.indexed:
+            parts.append(f"{self.updated} updated, {self.deleted} deleted")
+        parts.append(f"{len(self.skipped)} skipped, {self.removed_blocks} boilerplate blocks")
+        return ", ".join(parts) + f" removed, {self.seconds:.1f}s (generation {self.generation})"
+
+
 def rebuild_cluster(
     corpus_dir: Path,
     layout: Layout,
     *,
+    clean_corpus,
     incremental: bool = False,
-    progress: Progress | None = None,
+    progress=None,
     procs: int | None = None,
 ) -> BuildSummary:
-    """Write the corpus into the cluster; BuildError (previous build still live) on failure."""
+    """Write the corpus into the cluster; BuildError (previous build still live) on failure.
+
+    `clean_corpus` is build.clean_corpus: the same reading and cleaning as a Whoosh build
+    (passed in, since the engine layer does not import the build above it).
+    """
     started = time.monotonic()
     master = cluster.node_address(layout.master)
     shards = [cluster.node_address(s) for s in layout.shards]
@@ -185,15 +213,21 @@ def rebuild_cluster(
         try:
             meta = read_meta(master)
             if incremental and meta is not None:
-                return _incremental(corpus_dir, master, shards, meta, progress, procs, started)
-            return _full(corpus_dir, layout, master, shards, meta, progress, procs, started)
+                return _incremental(
+                    corpus_dir, master, shards, meta, progress, procs, started, clean_corpus
+                )
+            return _full(
+                corpus_dir, layout, master, shards, meta, progress, procs, started, clean_corpus
+            )
         except (cluster.ClusterUnavailableError, idf.IdfError) as error:
             raise BuildError(str(error)) from error
         except Exception as error:  # searchd's refusals, a full disk: the old build stays live
             raise BuildError(f"{type(error).__name__}: {error}") from error
 
 
-def _full(corpus_dir, layout, master, shards, meta, progress, procs, started) -> BuildSummary:
+def _full(
+    corpus_dir, layout, master, shards, meta, progress, procs, started, clean_corpus
+) -> BuildSummary:
     live = meta["live"] if meta else None
     colour = COLOURS[1] if live == COLOURS[0] else COLOURS[0]
     index = f"{ARTICLES}_{colour}"
@@ -309,7 +343,9 @@ def scan_live(master: cluster.Address, colour: str) -> dict[str, str]:
             last = rows[-1][0]
 
 
-def _incremental(corpus_dir, master, shards, meta, progress, procs, started) -> BuildSummary:
+def _incremental(
+    corpus_dir, master, shards, meta, progress, procs, started, clean_corpus
+) -> BuildSummary:
     colour = meta["live"]
     index = f"{ARTICLES}_{colour}"
     hashes = scan_live(master, colour)

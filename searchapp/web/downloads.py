@@ -14,28 +14,26 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..engine import LiveIndex
+from ..model import InvalidRequestError
 from . import export
-from . import search as core
 from .atom import FEED_ENTRIES, search_feed
-from .params import search_request
-from .reader import IndexUnavailableError, LiveIndex
+from .params import STATE_PARAMS, search_request
 
 downloads = Blueprint("downloads", __name__)
 
 EXPORT_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
-# Parameters that pick the matches; page and per_page do not apply to a download.
-FILTER_PARAMS = ("q", "sort", "match", "outlet", "author", "year", "from", "to")
+# Parameters that pick the matches; per_page (and page) do not apply to a download.
+FILTER_PARAMS = tuple(name for name in STATE_PARAMS if name != "per_page")
 
 
 def live_index() -> LiveIndex:
-    """The Whoosh index: exports read every match through it (not on the sphinxql engine)."""
-    live = current_app.extensions.get("searchapp.live")
-    if live is None:
-        raise IndexUnavailableError(
-            "CSV and JSON Lines exports are not implemented for the sphinxql engine yet; "
-            "serve with --engine whoosh to export."
-        )
-    return live
+    return current_app.extensions["searchapp.live"]
+
+
+def surface():
+    """The engine package answering this app: searchapp.engine or its sphinxql twin."""
+    return current_app.extensions["searchapp.engine"]
 
 
 def filename(q: str, extension: str) -> str:
@@ -47,18 +45,18 @@ def filename(q: str, extension: str) -> str:
 def export_response(args: Mapping[str, str], kind: str) -> Response:
     """Stream every match (up to the cap) as `kind`; raises InvalidRequestError."""
     search = search_request(args)
-    result = core.export(live_index(), search)
+    result = surface().export(live_index(), search)
     write = export.csv_chunks if kind == "csv" else export.jsonl_chunks
     response = Response(write(result.hits), mimetype=EXPORT_TYPES[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(search.q, kind)}"'
     # The body starts before anyone could count it, so the totals travel as headers.
     response.headers["X-Total-Count"] = str(result.total)
     response.headers["X-Export-Rows"] = str(result.rows)
-    response.headers["X-Export-Cap"] = str(core.MAX_EXPORT_ROWS)
+    response.headers["X-Export-Cap"] = str(surface().MAX_EXPORT_ROWS)
     return response
 
 
-def _bad_request(error: core.InvalidRequestError):
+def _bad_request(error: InvalidRequestError):
     q = request.args.get("q", "")
     return render_template("results.html", error=str(error), page=None, q=q), 400
 
@@ -68,7 +66,7 @@ def _bad_request(error: core.InvalidRequestError):
 def search_export(kind: str):
     try:
         return export_response(request.args, kind)
-    except core.InvalidRequestError as error:
+    except InvalidRequestError as error:
         return _bad_request(error)
 
 
@@ -76,12 +74,12 @@ def search_export(kind: str):
 def search_atom():
     try:
         search = search_request(request.args)
-    except core.InvalidRequestError as error:
+    except InvalidRequestError as error:
         return _bad_request(error)
     newest = replace(search, sort="date", page=1, per_page=FEED_ENTRIES)
-    engine = current_app.extensions["searchapp.engine"]
-    page = engine.search(newest)
-    built = engine.stats().built_at
+    live = live_index()
+    page = surface().search(live, newest)
+    built = live.stats().built_at
     state = {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k)}
     state.pop("sort", None)  # a feed is always newest first
     body = search_feed(

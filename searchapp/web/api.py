@@ -4,29 +4,35 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from . import articles
-from . import search as core
+from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
+from ..model import Hit, InvalidRequestError, ResultPage
 from .downloads import EXPORT_TYPES, export_response
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
-from .reader import IndexUnavailableError
-from .suggest import MAX_SUGGEST_CHARS
-from .web import engine
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
 
-def hit_json(hit: core.Hit) -> dict:
+def live_index() -> LiveIndex:
+    return current_app.extensions["searchapp.live"]
+
+
+def surface():
+    """The engine package answering this app: searchapp.engine or its sphinxql twin."""
+    return current_app.extensions["searchapp.engine"]
+
+
+def hit_json(hit: Hit) -> dict:
     data = asdict(hit)
     data["authors"] = list(hit.authors)
     data["snippets"] = list(hit.snippets)
     return data
 
 
-def page_json(page: core.ResultPage) -> dict:
+def page_json(page: ResultPage) -> dict:
     return {
         "query": page.request.q,
         "total": page.total,
@@ -50,16 +56,16 @@ FORMATS = ("json", *EXPORT_TYPES)
 def search():
     kind = request.args.get("format", "").strip() or "json"
     if kind not in FORMATS:
-        raise core.InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
+        raise InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
     if kind != "json":
         return export_response(request.args, kind)
-    page = engine().search(search_request(request.args))
+    page = surface().search(live_index(), search_request(request.args))
     return jsonify(page_json(page))
 
 
 @api.get("/articles/<article_id>")
 def article(article_id: str):
-    found = engine().get_article(article_id)
+    found = surface().get_article(live_index(), article_id)
     return jsonify(
         {
             "id": found.id,
@@ -79,16 +85,18 @@ def article(article_id: str):
 
 @api.get("/articles/<article_id>/related")
 def related(article_id: str):
-    hits = engine().related(article_id)
+    hits = surface().related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
-@api.get("/suggest")
-def suggest():
+@api.get("/suggest")  # completion (search-as-you-type); did-you-mean is in /api/search
+def completions():
     text = request.args.get("q", "")
-    if len(text) > MAX_SUGGEST_CHARS:
-        raise core.InvalidRequestError("q", f"q is longer than {MAX_SUGGEST_CHARS} characters")
-    return jsonify({"query": text, "suggestions": list(engine().complete(text))})
+    if len(text) > surface().MAX_COMPLETION_CHARS:
+        raise InvalidRequestError(
+            "q", f"q is longer than {surface().MAX_COMPLETION_CHARS} characters"
+        )
+    return jsonify({"query": text, "suggestions": list(surface().complete(live_index(), text))})
 
 
 @api.get("/openapi.json")
@@ -96,13 +104,13 @@ def openapi():
     return jsonify(OPENAPI)
 
 
-@api.errorhandler(core.InvalidRequestError)
-def bad_parameter(error: core.InvalidRequestError):
+@api.errorhandler(InvalidRequestError)
+def bad_parameter(error: InvalidRequestError):
     return problem(400, str(error), param=error.param)
 
 
-@api.errorhandler(articles.ArticleNotFoundError)
-def unknown_article(error: articles.ArticleNotFoundError):
+@api.errorhandler(ArticleNotFoundError)
+def unknown_article(error: ArticleNotFoundError):
     return problem(404, "No article with that id.")
 
 

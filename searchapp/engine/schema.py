@@ -7,12 +7,18 @@ from datetime import datetime
 
 from whoosh import columns, fields
 
+from ..model import Article, RemovedBlock
 from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text_analyzer
-from .model import Article, RemovedBlock
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
 SCHEMA_VERSION = 8
+
+
+def built_with_this_schema(build_info: dict) -> bool:
+    """Whether a generation's build info says it was written with SCHEMA_VERSION."""
+    return build_info.get("schema") == SCHEMA_VERSION
+
 
 # The sections of an article's searchable text and their weights: one title mention counts
 # as three body mentions, a lead mention as 1.5, a subheading mention as 1.3. They are

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from searchapp import reader as reader_module
 from searchapp.build import rebuild_index
-from searchapp.reader import IndexUnavailableError
-from searchapp.search import SearchRequest, search
+from searchapp.engine import live_index
+from searchapp.engine.live_index import IndexUnavailableError
+from searchapp.engine.search import SearchRequest, search
 from searchapp.store import current_generation
 from tests.conftest import make_corpus
 
@@ -64,7 +64,7 @@ def test_a_search_retries_when_its_generation_is_pruned_before_it_opens(
     rebuild_index(corpus, index)
     old = current_generation(index)
     rebuild_index(corpus, index)
-    real_open = reader_module._open_generation
+    real_open = live_index._open_generation
     opened: list[str] = []
 
     def open_after_a_race(index_dir, name):
@@ -73,6 +73,6 @@ def test_a_search_retries_when_its_generation_is_pruned_before_it_opens(
             raise IndexUnavailableError("Index 'MAIN' does not exist", old)
         return real_open(index_dir, name)
 
-    monkeypatch.setattr(reader_module, "_open_generation", open_after_a_race)
+    monkeypatch.setattr(live_index, "_open_generation", open_after_a_race)
     assert search(open_live(index), SearchRequest(q="ferry")).total == 1
     assert len(opened) == 2

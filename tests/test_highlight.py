@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from searchapp.articles import highlight_article
 from searchapp.build import rebuild_index
-from searchapp.search import SearchRequest, search
-from searchapp.snippets import MAX_SNIPPET_CHARS, make_snippets, mark, plain_snippet
+from searchapp.engine import highlight_article
+from searchapp.engine.highlight import MAX_SNIPPET_CHARS, make_snippets, mark, plain_snippet
+from searchapp.engine.search import SearchRequest, search
 from tests.conftest import make_corpus
 
 
@@ -118,7 +118,7 @@ def test_snippets_are_inert_html(live, q):
 
 
 def test_highlight_article_is_inert_html(live):
-    from searchapp.articles import get_article
+    from searchapp.engine.articles import get_article
 
     blocks, count = highlight_article(get_article(live, "hostile"), "<b>lavrov</b>")
     html = "".join(block.html for block in blocks)

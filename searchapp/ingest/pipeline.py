@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .clean import CleanResult, clean_article, derive_title
+from ..model import Article, SkippedFile
+from .clean import PIPELINE_VERSION, CleanResult, clean_article, derive_title
 from .htmlpage import extract_html
-from .model import Article, SkippedFile
-
-# Bump when cleaning changes, so `rebuild-index --incremental` re-cleans everything.
-PIPELINE_VERSION = "1"
 
 SIDECAR_FIELDS = {"title": str, "url": str, "published": str, "outlet": str, "authors": list}
 

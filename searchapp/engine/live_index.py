@@ -7,9 +7,7 @@ whoosh-reloaded `Searcher.refresh()` can return deleted and duplicated documents
 
 from __future__ import annotations
 
-import os
 import threading
-import traceback
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -22,14 +20,16 @@ from whoosh import index as whoosh_index
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
-from . import store
+from .. import store
+from ..model import CorpusStats, SearchappError
 from .ranking import weighting
-from .schema import SCHEMA_VERSION
+from .schema import built_with_this_schema
+from .whoosh_private import raised_in_whoosh
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
 
 
-class IndexUnavailableError(Exception):
+class IndexUnavailableError(SearchappError):
     """There is no usable index (none built yet, or the live one is damaged).
 
     `generation` names the generation that failed, when one was opened.
@@ -47,15 +47,6 @@ class FacetColumns:
     outlet: tuple[str | None, ...]
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class CorpusStats:
-    articles: int
-    outlets: int
-    first_date: str | None
-    last_date: str | None
-    built_at: float | None = None  # seconds since the epoch, from the build's build.json
 
 
 @dataclass(frozen=True)
@@ -100,6 +91,10 @@ class LiveIndex:
                 self._generations = {name: gen}
             return gen
 
+    def stats(self) -> CorpusStats:
+        """What the live generation holds; IndexUnavailableError if there is none."""
+        return self.generation().stats
+
     @contextmanager
     def searcher(self):
         """Yield (generation, searcher) for the live index, reusing this thread's searcher."""
@@ -118,7 +113,7 @@ class LiveIndex:
         except Exception as error:
             # A damaged segment fails inside Whoosh with many types (TypeError from a
             # truncated length column, a bare Exception for a bad block): a 503, not a 500.
-            if isinstance(error, (OSError, EOFError)) or _raised_in_whoosh(error):
+            if isinstance(error, (OSError, EOFError)) or raised_in_whoosh(error):
                 raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
             raise
 
@@ -168,11 +163,6 @@ class ResultCache:
             self._items.clear()
 
 
-def _raised_in_whoosh(error: BaseException) -> bool:
-    frames = traceback.extract_tb(error.__traceback__)
-    return bool(frames) and f"{os.sep}whoosh{os.sep}" in frames[-1].filename
-
-
 def _damaged(name: str, error: BaseException) -> str:
     return (
         f"The search index ({name}) is damaged ({type(error).__name__}: {error}); {REBUILD_HINT}."
@@ -188,7 +178,7 @@ def _open_searcher(gen: Generation) -> Searcher:
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
     info = store.read_build_info(index_dir, name)  # {} when pruned meanwhile: open says so
-    if info and info.get("schema") != SCHEMA_VERSION:
+    if info and not built_with_this_schema(info):
         # Its pickled schema may name analysers this version no longer has.
         raise IndexUnavailableError(
             f"The search index ({name}) was built by another version of searchapp; "
@@ -199,7 +189,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         store.check_files(index_dir, name)  # a truncated file: 503 now, not a 500 later
         ix = whoosh_index.open_dir(str(index_dir / name))
         with ix.reader() as reader:
-            facets, stats = _read_facets(reader)
+            facets, stats = _read_facets(reader, name)
             stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
@@ -250,7 +240,7 @@ def _column(reader, fieldname: str) -> list:
     return values
 
 
-def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
+def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
     """Facet values and corpus stats from the columns, not the stored docs."""
     size = reader.doc_count_all()
     deleted = set(range(size)) - set(reader.all_doc_ids()) if reader.has_deletions() else set()
@@ -268,12 +258,15 @@ def _read_facets(reader) -> tuple[FacetColumns, CorpusStats]:
         for names in text(_column(reader, "authors_column"))
     ]
     dates = [d for d in text(_column(reader, "published_column")) if d]
-    return _facets_and_stats(reader, outlet, authors, year, dates)
+    return _facets_and_stats(reader, name, outlet, authors, year, dates)
 
 
-def _facets_and_stats(reader, outlet, authors, year, dates) -> tuple[FacetColumns, CorpusStats]:
+def _facets_and_stats(
+    reader, name, outlet, authors, year, dates
+) -> tuple[FacetColumns, CorpusStats]:
     outlets = Counter(o for o in outlet if o)
     stats = CorpusStats(
+        generation=name,
         articles=reader.doc_count(),
         outlets=len(outlets),
         first_date=min(dates) if dates else None,

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from .search import Hit
+from ..model import Hit
 
 COLUMNS = ("id", "title", "outlet", "authors", "published", "url", "score", "snippet")
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list: tab

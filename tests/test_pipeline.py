@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.extract import Source, build_article, content_hash, validate_sidecar, web_url
+from searchapp.ingest.pipeline import Source, build_article, content_hash, validate_sidecar, web_url
 from searchapp.model import Article, SkippedFile
 
 BODY = (

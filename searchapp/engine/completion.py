@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from .analysis import WORD_PATTERN, fold_typography
-from .reader import LiveIndex
+from .live_index import LiveIndex
 from .schema import SPELLING_FIELD
 
-MAX_SUGGEST_CHARS = 200
+MAX_COMPLETION_CHARS = 200
 MIN_PREFIX = 2
 SCAN_LIMIT = 2_000  # vocabulary words read per request, so a short prefix stays cheap
 # The unstemmed word forms, kept by Whoosh beside the stemmed text field.

@@ -1,5 +1,9 @@
 """The API's OpenAPI 3.1 description, served at /api/openapi.json and checked by tests."""
 
+from ..engine import MAX_EXPORT_ROWS
+from .downloads import EXPORT_TYPES
+from .params import PARAMETERS
+
 _STRING_OR_NULL = {"type": ["string", "null"]}
 
 _HIT = {
@@ -69,46 +73,14 @@ def _problem_response(description: str) -> dict:
     }
 
 
-SEARCH_PARAMETERS = [
-    _param(
-        "q",
-        'Query: words, "phrases", AND/OR/NOT, -word, title:/author:/outlet:, '
-        "prefix*, word~. Empty browses every article, newest first.",
-        {"type": "string", "maxLength": 10000},
-    ),
-    _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
-    _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 100}),
-    _param(
-        "sort",
-        "relevance (default) or date (newest first).",
-        {"type": "string", "enum": ["relevance", "date"]},
-    ),
-    _param(
-        "match",
-        "all (default: every word, falling back to any) or any.",
-        {"type": "string", "enum": ["all", "any"]},
-    ),
-    _param("outlet", "Only articles from this outlet (a facet value).", {"type": "string"}),
-    _param("author", "Only articles by this author (a facet value).", {"type": "string"}),
-    _param(
-        "year", "Only articles published in this year.", {"type": "string", "pattern": "^[0-9]{4}$"}
-    ),
-    _param(
-        "from",
-        "Only articles published on or after this date.",
-        {"type": "string", "format": "date"},
-    ),
-    _param(
-        "to",
-        "Only articles published on or before this date.",
-        {"type": "string", "format": "date"},
-    ),
+# The table's parameters, then the API's own: the response format.
+SEARCH_PARAMETERS = [_param(p.name, p.doc, p.schema) for p in PARAMETERS] + [
     _param(
         "format",
-        "json (default: one page), or csv / jsonl: every match (at most 100,000 rows, "
-        "streamed; page and per_page are ignored).",
-        {"type": "string", "enum": ["json", "csv", "jsonl"]},
-    ),
+        f"json (default: one page), or {' / '.join(EXPORT_TYPES)}: every match (at most "
+        f"{MAX_EXPORT_ROWS:,} rows, streamed; page and per_page are ignored).",
+        {"type": "string", "enum": ["json", *EXPORT_TYPES]},
+    )
 ]
 
 _ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -6,6 +6,8 @@ the first rule that matches it, and the rule's name is recorded with the removed
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import math
 import re
 from collections import Counter
@@ -13,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..model import RemovedBlock
 from .furniture import comments_start, excerpt_run, teaser_run
-from .model import RemovedBlock
 from .textshape import (
     HAS_ALNUM,
     ends_sentence,
@@ -31,7 +33,9 @@ from .textshape import (
 )
 
 __all__ = [
+    "PIPELINE_VERSION",
     "RULES",
+    "RULES_DIGEST",
     "CleanResult",
     "Rule",
     "clean_article",
@@ -209,6 +213,13 @@ _READ_MORE = (
     r"|^(?:related|recommended|more from|most (?:read|popular))\b"
 )
 
+# Bump when cleaning changes (a rule here, or the extraction and sidecar handling in
+# pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
+# keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
+# table changes, tests/test_clean.py fails until both are updated together.
+PIPELINE_VERSION = "1"
+RULES_DIGEST = "0d6d0a50338e6978c99fa9948736e6b7b5cdfec517dfd979e8c6b54289395d2f"
+
 # Rows are tried in order; the first that matches names the removal.
 RULES: list[Rule] = [
     Rule("template", _template),  # corpus evidence: the line recurs across many documents
@@ -230,6 +241,21 @@ RULES: list[Rule] = [
     Rule("edge_ui", _edge_ui, where="edge"),
     Rule("outside_main", _outside_main, where="edge"),
 ]
+
+
+def rules_digest(rules: Iterable[Rule] = RULES) -> str:
+    """sha256 of the rule table: each row's name, place, test source and its regex and limits."""
+    digest = hashlib.sha256()
+    for rule in rules:
+        cells = [c.cell_contents for c in rule.test.__closure__ or ()]
+        settings = [
+            (c.pattern, c.flags) if isinstance(c, re.Pattern) else c
+            for c in cells
+            if isinstance(c, (re.Pattern, int))
+        ]
+        row = [rule.name, rule.where, inspect.getsource(rule.test), *map(repr, settings)]
+        digest.update("\x1f".join(row).encode("utf-8") + b"\x1e")
+    return digest.hexdigest()
 
 
 # --- metadata -----------------------------------------------------------------------------

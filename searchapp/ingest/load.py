@@ -12,8 +12,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .extract import Source, Stamp, content_hash, validate_sidecar
-from .model import SkippedFile
+from ..model import SearchappError, SkippedFile
+from .pipeline import Source, Stamp, content_hash, validate_sidecar
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 # A news article is a few hundred KB at most; anything far larger is a dump or a mistake.
@@ -22,7 +22,7 @@ MAX_FILE_BYTES = 10 * MB
 MAX_SIDECAR_BYTES = 256 * 1024
 
 
-class LoadError(Exception):
+class LoadError(SearchappError):
     """A corpus file cannot be used; the message says why."""
 
 
@@ -173,3 +173,12 @@ def _relative(path: Path, corpus_dir: Path) -> str:
 
 def _cannot_read(error: OSError) -> str:
     return f"cannot read: {error.strerror or error}"
+
+
+def read_sources(corpus_dir: Path) -> tuple[list[Source], list[SkippedFile]]:
+    """Read every article file in the corpus folder: (files read, files skipped)."""
+    sources: list[Source] = []
+    skipped: list[SkippedFile] = []
+    for item in read_corpus(corpus_dir):
+        (sources if isinstance(item, Source) else skipped).append(item)
+    return sources, skipped

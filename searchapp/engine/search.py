@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import heapq
-import re
 import time
 from collections import Counter
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from itertools import chain
 
 from whoosh import query as wq
 from whoosh import sorting
 
-from .analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
-from .model import Article
+from ..model import (
+    MATCHES,
+    MAX_PER_PAGE,
+    MAX_RESULT_DEPTH,
+    SORTS,
+    Export,
+    FacetCount,
+    Hit,
+    InvalidRequestError,
+    ResultPage,
+    SearchRequest,
+)
+from .highlight import hit_snippets
+from .live_index import FacetColumns, LiveIndex, again_if_moved
 from .query import (
-    OPERATORS,
     ParsedQuery,
     check_bounds,
     has_syntax,
@@ -26,103 +35,41 @@ from .query import (
     plain_words_query,
     words_of,
 )
-from .reader import FacetColumns, LiveIndex, again_if_moved
-from .schema import SEARCH_FIELD, SPELLING_FIELD, from_stored
-from .snippets import Span, make_snippets, plain_snippet
+from .schema import from_stored
+from .spelling import did_you_mean
+from .whoosh_private import filter_docnums
 
-SORTS = ("relevance", "date")
-MATCHES = ("all", "any")
-MAX_PER_PAGE = 100
-MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 MAX_EXPORT_ROWS = 100_000  # rows in one CSV/JSON Lines export; the README documents it
 EXPORT_CHUNK = 200  # hits turned from stored fields at a time while an export streams
-MAX_SUGGEST_WORDS = 8  # unknown words spell-checked per query; the rest are left as typed
-# Fields whose query words are marked in snippets and on the article page.
-TEXT_FIELDS = ("text", "title")
 
 
-class InvalidRequestError(ValueError):
-    """A search parameter is out of range; `param` names it."""
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(message)
-        self.param = param
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str = ""
-    page: int = 1
-    per_page: int = 10
-    sort: str = "relevance"
-    match: str = "all"
-    outlet: str | None = None
-    author: str | None = None
-    year: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def validate(self) -> None:
-        """Raise InvalidRequestError for the first parameter out of range."""
-        if self.page < 1:
-            raise InvalidRequestError("page", "page must be 1 or more")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InvalidRequestError("per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if self.page * self.per_page > MAX_RESULT_DEPTH:
-            raise InvalidRequestError(
-                "page", f"results deeper than {MAX_RESULT_DEPTH} are not served; refine the query"
-            )
-        if self.sort not in SORTS:
-            raise InvalidRequestError("sort", f"sort must be one of: {', '.join(SORTS)}")
-        if self.match not in MATCHES:
-            raise InvalidRequestError("match", f"match must be one of: {', '.join(MATCHES)}")
-        if self.year is not None and not (self.year.isdigit() and len(self.year) == 4):
-            raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
-        try:
-            check_bounds(self.q)
-        except ValueError as error:
-            raise InvalidRequestError("q", str(error)) from None
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    title: str
-    outlet: str | None
-    authors: tuple[str, ...]
-    published: str | None
-    url: str | None
-    score: float | None
-    snippets: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FacetCount:
-    value: str
-    count: int
-
-
-@dataclass(frozen=True)
-class ResultPage:
-    request: SearchRequest
-    total: int
-    took_ms: float
-    hits: tuple[Hit, ...]
-    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
-    suggestion: str | None = None
-    notice: str | None = None
-    generation: str = ""
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
+def validate(request: SearchRequest) -> None:
+    """Raise InvalidRequestError for the first parameter out of range."""
+    if request.page < 1:
+        raise InvalidRequestError("page", "page must be 1 or more")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise InvalidRequestError("per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if request.page * request.per_page > MAX_RESULT_DEPTH:
+        raise InvalidRequestError(
+            "page", f"results deeper than {MAX_RESULT_DEPTH} are not served; refine the query"
+        )
+    if request.sort not in SORTS:
+        raise InvalidRequestError("sort", f"sort must be one of: {', '.join(SORTS)}")
+    if request.match not in MATCHES:
+        raise InvalidRequestError("match", f"match must be one of: {', '.join(MATCHES)}")
+    if request.year is not None and not (request.year.isdigit() and len(request.year) == 4):
+        raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
+    try:
+        check_bounds(request.q)
+    except ValueError as error:
+        raise InvalidRequestError("q", str(error)) from None
 
 
 def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
-    """Run one search; raises InvalidRequestError or reader.IndexUnavailableError."""
-    request.validate()
+    """Run one search; raises InvalidRequestError or IndexUnavailableError."""
+    validate(request)
     started = time.perf_counter()
     # Opening the generation is inside the retry too: it can be pruned before it opens.
     return again_if_moved(live, lambda: _cached_search(live, request, started))
@@ -195,7 +142,7 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
         facets = _facet_counts(gen.facets, matches.docnums)
         # Offer a spelling only when the words as typed found nothing, or not all of them.
         weak = not total or bool(notices)
-        suggestion = _suggest(searcher, request.q) if weak and not browsing else None
+        suggestion = did_you_mean(searcher, request.q) if weak and not browsing else None
     return ResultPage(
         request=request,
         total=total,
@@ -246,7 +193,7 @@ def _scored(
     """
     weighting = searcher.weighting
     final = weighting.final if weighting.use_final else None
-    allowed = searcher._filter_to_comb(flt) if flt is not None else None
+    allowed = filter_docnums(searcher, flt) if flt is not None else None
     context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
     docnums: list[int] = []
     heap: list = []  # (score, -rank, docnum, terms): the worst of the kept on top
@@ -363,7 +310,7 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
     def too_wide(node: wq.Query) -> bool:
         if not isinstance(node, wq.MultiTerm):
             return False
-        for count, _ in enumerate(node._btexts(reader), start=1):
+        for count, _ in enumerate(node.expanded_terms(reader), start=1):
             if count > MAX_TERM_EXPANSION:
                 return True
         return False
@@ -384,16 +331,7 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
 def to_hit(fields: dict, terms: set | None, score: float | None = None) -> Hit:
     """A hit from its stored fields; `terms` (None when browsing) pick the snippets."""
     article = from_stored(fields, with_removed=False)  # a hit never shows them
-    spans = None
-    if terms is not None:
-        texts = {text for name, text in terms if name in TEXT_FIELDS}
-        spans = match_spans(article.body, texts)
-    return hit_of(article, spans, score)
-
-
-def hit_of(article: Article, spans: list[Span] | None, score: float | None = None) -> Hit:
-    """A hit: snippets around the matched words' spans, or the article's opening."""
-    snippets = tuple(make_snippets(article.body, spans)) if spans else ()
+    snippets = hit_snippets(article, terms)
     return Hit(
         id=article.id,
         title=article.title,
@@ -402,32 +340,8 @@ def hit_of(article: Article, spans: list[Span] | None, score: float | None = Non
         published=article.published,
         url=article.url,
         score=None if score is None else round(float(score), 4),
-        snippets=snippets or (plain_snippet(article.lead or article.body),),
+        snippets=snippets,
     )
-
-
-def match_spans(text: str, terms: set) -> list[Span]:
-    """Character spans of the words in `text` whose analysed form is one of `terms`."""
-    if not terms:
-        return []
-    wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
-    # Analyse each distinct word once, then find the matching ones with one regex: the
-    # scans run in C, and only the body's vocabulary goes through Python. Stemming keeps a
-    # word's first letter, so only words starting like a wanted term are stemmed at all.
-    initials = {t[:1] for t in wanted}
-    forms = frozenset(
-        w
-        for w in set(WORD_PATTERN.findall(text))
-        if fold_word(w[:1])[:1] in initials and analyse_word(w) in wanted
-    )
-    if not forms:
-        return []
-    return [match.span() for match in _words_regex(forms).finditer(text)]
-
-
-@lru_cache(maxsize=1024)  # the hits of one query mostly print its words the same ways
-def _words_regex(forms: frozenset[str]) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms))) + r")\b")
 
 
 def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount, ...]]:
@@ -448,55 +362,13 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     return {"outlet": top(outlets), "author": top(authors), "year": top(years, by_value=True)}
 
 
-# Words followed by these are syntax (prefix*, fuzzy~), not words to spell-check.
-_PLAIN_WORD = re.compile(r"(?<![\w:])(\w+)(?![\w*?~:])")
-
-
-def _suggest(searcher, text: str) -> str | None:
-    """A did-you-mean query when some words are not in the index vocabulary."""
-    reader = searcher.reader()
-    corrector = searcher.corrector(SEARCH_FIELD)
-    replacements: dict[str, str] = {}
-    checked = 0
-    for match in _PLAIN_WORD.finditer(fold_typography(text)):
-        word = match.group(1)
-        key = word.lower()
-        if len(key) < 3 or key.isdigit() or word in OPERATORS or word in replacements:
-            continue
-        if (SPELLING_FIELD, key) in reader:
-            continue
-        if is_stop_word(fold_word(key)):  # a stop word ("the") is never indexed, not misspelt
-            continue
-        if checked == MAX_SUGGEST_WORDS:  # each check costs ~10 ms; a pasted essay would take s
-            break
-        checked += 1
-        options = corrector.suggest(key, limit=1, maxdist=2, prefix=1)
-        if options and options[0] != key:
-            replacements[word] = options[0]
-    if not replacements:
-        return None
-    return _PLAIN_WORD.sub(
-        lambda m: replacements.get(m.group(1), m.group(1)), fold_typography(text)
-    )
-
-
-@dataclass(frozen=True)
-class Export:
-    """Every match of a search in page order, up to a cap, produced as it is read."""
-
-    total: int  # all matches, which may be more than the rows
-    rows: int  # min(total, cap)
-    generation: str
-    hits: Iterator[Hit]
-
-
 def export(live: LiveIndex, request: SearchRequest, cap: int = MAX_EXPORT_ROWS) -> Export:
     """The page's query, filters and sort over all matches; hits are made chunk by chunk.
 
     Only the order (docnums, and scores for relevance) is held in memory: 100,000 matches
     are a few MB of ints, while their hits with snippets would be several times the CSV.
     """
-    request.validate()
+    validate(request)
     return again_if_moved(live, lambda: _export(live, request, cap))
 
 

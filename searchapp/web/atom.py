@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
 
+from ..model import ResultPage
 from .export import plain_text
-from .search import ResultPage
 
 FEED_ENTRIES = 50  # newest matches per feed: a reader polls, so only the new ones matter
 

@@ -15,14 +15,11 @@ from whoosh import qparser, query
 from whoosh.fields import Schema
 from whoosh.support.levenshtein import distance
 
+from ..model import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS, SearchappError
 from .analysis import WORD_PATTERN, fold_typography
 from .schema import SEARCH_FIELD, SPELLING_FIELD, USER_FIELD_ALIASES
+from .whoosh_private import VocabularyTerm
 
-MAX_QUERY_CHARS = 10_000
-MAX_QUERY_WORDS = 1_000
-# No real word is this long; a 4,000-letter "word" took seconds in the stemmer and the
-# spelling corrector's Levenshtein automaton (both superlinear in the word's length).
-MAX_WORD_CHARS = 100
 MAX_FUZZY_DISTANCE = 2
 MIN_WILDCARD_PREFIX = 2  # a leading or nearly leading * would scan the whole vocabulary
 
@@ -34,7 +31,7 @@ _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 _WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
 
 
-class QueryTooLongError(ValueError):
+class QueryTooLongError(SearchappError, ValueError):
     """The query is over the length or word-count bound."""
 
 
@@ -46,7 +43,7 @@ class ParsedQuery:
     plain_words: bool = False  # True when syntax was ignored
 
 
-class TypedFuzzyTerm(query.FuzzyTerm):
+class TypedFuzzyTerm(VocabularyTerm):
     """word~N: the words within N edits of the word *as typed*, searched by their stems.
 
     Stemming first and comparing stems misses: "barly" stems to "bar" and "barley" to
@@ -60,7 +57,7 @@ class TypedFuzzyTerm(query.FuzzyTerm):
         prefix = self.text[: max(self.prefixlength, 1)]
         return word.startswith(prefix) and distance(word, self.text, self.maxdist) <= self.maxdist
 
-    def _btexts(self, ixreader):
+    def words_in(self, ixreader):
         field = ixreader.schema[self.fieldname]
         if not field.analyzer.has_morph():
             vocabulary = self.fieldname

@@ -1,0 +1,256 @@
+"""Highlighting: which words of a text a query marks, and the marked HTML.
+
+Snippets for result pages and whole articles both come from here. match_spans finds the
+words (by their analysed form, so "supports" is marked for "support"); the snippet and
+mark functions are pure: text and spans in, HTML strings out, and everything that is not
+our own <mark> tag is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from html import escape
+
+from whoosh import query as wq
+
+from ..model import Article, BodyBlock
+from .analysis import WORD_PATTERN, analyse_word, fold_word
+from .query import TypedFuzzyTerm, check_bounds, parse_user_query
+from .schema import build_schema
+
+# Fields whose query words are marked in snippets and on the article page.
+TEXT_FIELDS = ("text", "title")
+_SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
+
+MAX_SNIPPETS = 3
+MAX_SNIPPET_CHARS = 240
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace, or at a line break.
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n+""")
+
+Span = tuple[int, int]
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """(start, end) of each sentence, whitespace trimmed."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def mark(
+    text: str,
+    hits: Iterable[Span],
+    start: int = 0,
+    end: int | None = None,
+    numbered: bool = False,
+    first_number: int = 1,
+) -> str:
+    """Escape text[start:end] and wrap each hit inside it in <mark>.
+
+    `numbered` gives the marks ids hit-N, counting from `first_number`, so a page can link
+    to them.
+    """
+    end = len(text) if end is None else end
+    out: list[str] = []
+    cursor = start
+    number = first_number - 1
+    for hit_start, hit_end in sorted(hits):
+        if hit_start < cursor or hit_end > end:
+            continue
+        number += 1
+        out.append(escape(text[cursor:hit_start]))
+        anchor = f' id="hit-{number}"' if numbered else ""
+        out.append(f"<mark{anchor}>{escape(text[hit_start:hit_end])}</mark>")
+        cursor = hit_end
+    out.append(escape(text[cursor:end]))
+    return "".join(out)
+
+
+def _window(span: Span, hits: list[Span]) -> tuple[Span, bool, bool]:
+    """Cut a long sentence down to MAX_SNIPPET_CHARS around its first hit."""
+    start, end = span
+    if end - start <= MAX_SNIPPET_CHARS:
+        return span, False, False
+    first = hits[0][0]
+    new_start = max(start, first - MAX_SNIPPET_CHARS // 3)
+    new_end = min(end, new_start + MAX_SNIPPET_CHARS)
+    return (new_start, new_end), new_start > start, new_end < end
+
+
+def _snap(text: str, span: Span, cut_left: bool, cut_right: bool) -> Span:
+    """Move cut edges to word boundaries so no word is shown in half."""
+    start, end = span
+    if cut_left:
+        space = text.find(" ", start, end)
+        start = space + 1 if space != -1 else start
+    if cut_right:
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
+
+
+def make_snippets(text: str, hits: list[Span], limit: int = MAX_SNIPPETS) -> list[str]:
+    """Up to `limit` sentences holding the most distinct hits, in document order."""
+    if not hits:
+        return []
+    hits = sorted(hits)
+    scored = []
+    for index, (start, end) in enumerate(sentence_spans(text)):
+        inside = [h for h in hits if h[0] >= start and h[1] <= end]
+        if inside:
+            distinct = len({text[s:e].casefold() for s, e in inside})
+            scored.append((-distinct, -len(inside), index, (start, end), inside))
+    best = sorted(scored)[:limit]
+    snippets = []
+    for _, _, _, span, inside in sorted(best, key=lambda row: row[2]):
+        window, cut_left, cut_right = _window(span, inside)
+        start, end = _snap(text, window, cut_left, cut_right)
+        body = mark(text, inside, start, end)
+        snippets.append(("… " if cut_left else "") + body + (" …" if cut_right else ""))
+    return snippets
+
+
+def plain_snippet(text: str) -> str:
+    """The opening of a text, escaped, for hits that matched outside the body."""
+    if len(text) <= MAX_SNIPPET_CHARS:
+        return escape(text)
+    cut = text.rfind(" ", 0, MAX_SNIPPET_CHARS)
+    return escape(text[: cut if cut > 0 else MAX_SNIPPET_CHARS]) + " …"
+
+
+def match_spans(text: str, terms: set) -> list[Span]:
+    """Character spans of the words in `text` whose analysed form is one of `terms`."""
+    if not terms:
+        return []
+    wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
+    # Analyse each distinct word once, then find the matching ones with one regex: the
+    # scans run in C, and only the body's vocabulary goes through Python. Stemming keeps a
+    # word's first letter, so only words starting like a wanted term are stemmed at all.
+    initials = {t[:1] for t in wanted}
+    forms = frozenset(
+        w
+        for w in set(WORD_PATTERN.findall(text))
+        if fold_word(w[:1])[:1] in initials and analyse_word(w) in wanted
+    )
+    if not forms:
+        return []
+    return [match.span() for match in _words_regex(forms).finditer(text)]
+
+
+@lru_cache(maxsize=1024)  # the hits of one query mostly print its words the same ways
+def _words_regex(forms: frozenset[str]) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms))) + r")\b")
+
+
+def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], int]:
+    """The article body in blocks with every query word marked, and the number of marks.
+
+    Marks are numbered hit-1, hit-2, ... across the whole article, so a page can link to them.
+    """
+    terms: set = set()
+    if q.strip():
+        try:
+            check_bounds(q)
+            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.body)
+        except ValueError:
+            terms = set()
+    spans = match_spans(article.body, terms)
+    headings = set(article.headings)
+    blocks: list[BodyBlock] = []
+    marked = 0
+    for start, end in _paragraph_spans(article.body):
+        inside = [span for span in spans if start <= span[0] and span[1] <= end]
+        html = mark(article.body, inside, start, end, numbered=True, first_number=marked + 1)
+        kind = "heading" if article.body[start:end] in headings else "paragraph"
+        blocks.append(BodyBlock(kind, html))
+        marked += len(inside)
+    return tuple(blocks), marked
+
+
+def _paragraph_spans(text: str) -> list[Span]:
+    """(start, end) of each paragraph: the body separates them by a blank line."""
+    spans, start = [], 0
+    for match in re.finditer(r"\n\s*\n", text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _highlight_terms(q: wq.Query, body: str) -> set[str]:
+    """The analysed words of `body` that the query asks for.
+
+    Words under NOT are left out (they are what the reader asked not to see), and
+    prefix*, wild?card and fuzzy~ terms are expanded against the body's own words:
+    iter_all_terms() gave "lavr" for Lavr*, which marked nothing. (Not through a
+    throwaway RamStorage index: its writer uses a fixed /tmp/MAIN.tmp folder that
+    concurrent requests delete under each other.)
+    """
+    typed = {fold_word(word) for word in WORD_PATTERN.findall(body)}
+    stems = {word: analyse_word(word) for word in typed}
+    terms: set[str] = set()
+    for node in _wanted_leaves(q):
+        if node.field() not in TEXT_FIELDS:
+            continue
+        if isinstance(node, TypedFuzzyTerm):  # compares words as typed, not stems
+            terms.update(stems[w] for w in typed if node.matches_word(w))
+        elif isinstance(node, wq.MultiTerm):
+            terms.update(s for s in stems.values() if _expands_to(node, s))
+        else:  # a word, or the words of a phrase
+            terms.update(text for _, text in node.iter_all_terms())
+    return terms
+
+
+def _expands_to(node: wq.MultiTerm, word: str) -> bool:
+    """Whether a prefix, wildcard or regex term would match this indexed word."""
+    if isinstance(node, wq.Prefix):
+        return word.startswith(node.text)
+    if isinstance(node, wq.Wildcard):  # what Whoosh matches the vocabulary with: a glob
+        return fnmatch.fnmatchcase(word, node.text)
+    if isinstance(node, wq.Regex):
+        return re.match(node.text, word) is not None
+    return False
+
+
+def _wanted_leaves(q: wq.Query):
+    """Leaf queries outside any NOT (and outside the right side of ANDNOT)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _wanted_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _wanted_leaves(child)
+
+
+def hit_snippets(article: Article, terms: set | None) -> tuple[str, ...]:
+    """A hit's snippets: sentences holding the matched (field, text) terms, else the lead.
+
+    `terms` is None when browsing (no query): the lead, or the body's opening, stands in.
+    """
+    snippets: tuple[str, ...] = ()
+    if terms is not None:
+        texts = {text for name, text in terms if name in TEXT_FIELDS}
+        snippets = tuple(make_snippets(article.body, match_spans(article.body, texts)))
+    return snippets or (plain_snippet(article.lead or article.body),)

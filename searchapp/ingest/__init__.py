@@ -1,0 +1,1 @@
+"""Corpus file -> Article: reading, metadata, boilerplate stripping. Pure; no Whoosh, no Flask."""

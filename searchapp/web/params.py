@@ -1,0 +1,188 @@
+"""The search parameters: one table drives the parser, the pages' URL state, the OpenAPI
+document, the README's parameter table (checked by tests/test_docs.py) and the tests' lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from .. import engine
+from ..model import (
+    MATCHES,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    MAX_RESULT_DEPTH,
+    SORTS,
+    InvalidRequestError,
+    SearchRequest,
+)
+
+MAX_FILTER_CHARS = 200
+
+Reader = Callable[[Mapping[str, str], str], object]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query-string parameter of /search and /api/search."""
+
+    name: str  # as typed in the URL
+    field: str  # the SearchRequest field it fills
+    read: Reader  # (args, name) -> value; InvalidRequestError with the user-facing message
+    doc: str  # Markdown, for the README and the OpenAPI description alike
+    schema: dict  # OpenAPI schema, from the same limits the reader enforces
+    kept: bool = True  # kept by the results page's links; a new filter starts at page 1
+
+
+def _query(args: Mapping[str, str], name: str) -> str:
+    return args.get(name, "")  # kept as typed: a did-you-mean echoes its spacing
+
+
+def _integer(default: int) -> Reader:
+    def read(args: Mapping[str, str], name: str) -> int:
+        raw = args.get(name, "").strip()
+        if not raw:
+            return default
+        # isascii(): str.isdigit() also accepts "²" and "٣", which int() rejects or reads oddly.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+            raise InvalidRequestError(name, f"{name} must be a whole number, not {raw[:20]!r}")
+        return int(raw)
+
+    return read
+
+
+def _choice(default: str) -> Reader:
+    def read(args: Mapping[str, str], name: str) -> str:
+        return args.get(name, "").strip() or default  # engine.validate names the choices
+
+    return read
+
+
+def _text(args: Mapping[str, str], name: str) -> str | None:
+    value = args.get(name, "").strip()
+    if len(value) > MAX_FILTER_CHARS:
+        raise InvalidRequestError(name, f"{name} is longer than {MAX_FILTER_CHARS} characters")
+    return value or None
+
+
+def _year(args: Mapping[str, str], name: str) -> str | None:
+    value = _text(args, name)
+    # Only ASCII digits: "٢٠٢٥" passes str.isdigit() but no indexed year is spelt that way.
+    if value is not None and not value.isascii():
+        raise InvalidRequestError(name, "year must be four digits, e.g. 2025")
+    return value
+
+
+def _date(args: Mapping[str, str], name: str) -> date | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidRequestError(name, f"{name} must be a date like 2025-07-12") from None
+    # The search adds a day to `to` for an inclusive range; 9999-12-31 would overflow (a 500).
+    if value >= date.max:
+        raise InvalidRequestError(name, f"{name} must be a date before {date.max.isoformat()}")
+    return value
+
+
+def _words(choices: tuple[str, ...]) -> str:
+    return " or ".join(f"`{c}`" for c in choices)
+
+
+# In the order the results page's links write them (page last).
+PARAMETERS = (
+    Param(
+        "q",
+        "q",
+        _query,
+        "the query (syntax above); empty browses every article, newest first; at most "
+        f"{MAX_QUERY_CHARS:,} characters and {MAX_QUERY_WORDS:,} words",
+        {"type": "string", "maxLength": MAX_QUERY_CHARS},
+    ),
+    Param(
+        "sort",
+        "sort",
+        _choice(SORTS[0]),
+        f"`{SORTS[0]}` (default; ties broken by date, then id) or `{SORTS[1]}` (newest first)",
+        {"type": "string", "enum": list(SORTS), "default": SORTS[0]},
+    ),
+    Param(
+        "match",
+        "match",
+        _choice(MATCHES[0]),
+        f"{_words(MATCHES)}; `{MATCHES[0]}` (the default) falls back to any word when no "
+        "article has them all",
+        {"type": "string", "enum": list(MATCHES), "default": MATCHES[0]},
+    ),
+    Param(
+        "outlet",
+        "outlet",
+        _text,
+        "only this outlet (a facet value)",
+        {"type": "string", "maxLength": MAX_FILTER_CHARS},
+    ),
+    Param(
+        "author",
+        "author",
+        _text,
+        "only this author (a facet value)",
+        {"type": "string", "maxLength": MAX_FILTER_CHARS},
+    ),
+    Param(
+        "year",
+        "year",
+        _year,
+        "only this year, four digits",
+        {"type": "string", "pattern": "^[0-9]{4}$"},
+    ),
+    Param(
+        "from",
+        "date_from",
+        _date,
+        "only articles published on or after this date, `YYYY-MM-DD`",
+        {"type": "string", "format": "date"},
+    ),
+    Param(
+        "to",
+        "date_to",
+        _date,
+        "only articles published on or before this date, `YYYY-MM-DD`",
+        {"type": "string", "format": "date"},
+    ),
+    Param(
+        "per_page",
+        "per_page",
+        _integer(10),
+        f"results per page, 1–{MAX_PER_PAGE}, default 10",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+    ),
+    Param(
+        "page",
+        "page",
+        _integer(1),
+        f"page number, from 1 (results deeper than {MAX_RESULT_DEPTH:,} are not served)",
+        {"type": "integer", "minimum": 1, "default": 1},
+        kept=False,
+    ),
+)
+
+# Parameters that define a results page; its links keep them when changing one.
+STATE_PARAMS = tuple(p.name for p in PARAMETERS if p.kept)
+
+
+def search_request(args: Mapping[str, str]) -> SearchRequest:
+    """Build and validate a SearchRequest; InvalidRequestError names the bad parameter."""
+    request = SearchRequest(**{p.field: p.read(args, p.name) for p in PARAMETERS})
+    engine.validate(request)
+    return request
+
+
+def markdown_table() -> str:
+    """The README's table of search parameters (tests/test_docs.py checks it is there)."""
+    rows = [f"| `{p.name}` | {p.doc} |" for p in PARAMETERS]
+    return "\n".join(["| parameter | meaning |", "|---|---|", *rows])
