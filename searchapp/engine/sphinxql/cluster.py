@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pymysql
 
+from ...model import SearchappError
 from .config import Layout, Node
 
 DEFAULT_MASTER = "127.0.0.1:9306"
@@ -18,11 +19,11 @@ CONNECT_TIMEOUT_S = 2
 START_TIMEOUT_S = 15
 
 
-class ClusterUnavailableError(Exception):
+class ClusterUnavailableError(SearchappError):
     """A searchd node does not answer; the message says which one and how to start it."""
 
 
-class SearchdMissingError(Exception):
+class SearchdMissingError(SearchappError):
     """The searchd program is not installed (apt-get install sphinxsearch)."""
 
 

@@ -25,6 +25,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from ...model import SearchappError
 from .cluster import Address, connect
 
 IDF_OPTION = {True: "idf='normalized,tfidf_unnormalized'", False: "idf='plain,tfidf_unnormalized'"}
@@ -35,7 +36,7 @@ IDF_PROBE = (
 )
 
 
-class IdfError(Exception):
+class IdfError(SearchappError):
     """The IDF file could not be built, or a shard ranks without it."""
 
 

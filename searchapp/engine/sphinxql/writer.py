@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import store
-from ...model import Article, SkippedFile
+from ...model import Article, SearchappError, SkippedFile
 from ..analysis import WORD_PATTERN, analyse_word, fold_word, is_stop_word
 from . import cluster, idf
 from .config import ARTICLES, COLOURS, FIELDS, META, VOCAB, Layout
@@ -168,7 +168,7 @@ def _generation_name() -> str:
     return f"sphinx-{time.strftime('%Y%m%dT%H%M%S', time.gmtime(seconds))}-{nanos:09d}"
 
 
-class BuildError(Exception):
+class BuildError(SearchappError):
     """The cluster build failed; the previously live colour is still the live one."""
 
 
