@@ -4,6 +4,15 @@ Only 127.0.0.1 / localhost / ::1 are accepted, and the run stops by itself after
 --duration seconds (at most 600).
 
     python bench/load.py --url http://127.0.0.1:8000 --duration 30 --concurrency 8
+
+Two attack modes measure what an ordinary reader sees while the server is attacked (a
+"probe" client sends one plain search at a time and times each answer):
+
+    --mode slow-clients --attackers 64   each attacker opens a connection, sends one
+                                         byte of a request (or one byte every 2 s with
+                                         --trickle) and waits
+    --mode expensive --kind fuzzy        each attacker sends, over and over, a query of
+                                         many fuzzy terms (also: prefix, exclude, words)
 """
 
 from __future__ import annotations
@@ -18,18 +27,15 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from attack import KINDS, expensive, percentile, slow_clients
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_DURATION = 600.0
 MAX_CONCURRENCY = 64
 REQUEST_TIMEOUT = 10.0
 ENDPOINTS = ("search", "article", "api_search", "api_article")
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+MODES = ("mixed", "slow-clients", "expensive")
+MAX_ATTACKERS = 512
 
 
 def rss_kb(pid: int) -> int:
@@ -127,6 +133,7 @@ def discover(host: str, port: int) -> tuple[list[str], list[str]]:
 
 
 def run(url: str, duration: float, concurrency: int, server_pid: int | None, seed: int) -> dict:
+    """The mixed load: search pages, article pages and the API."""
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or 80
     words, ids = discover(host, port)
@@ -172,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-pid", type=int, help="report this process tree's RSS")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--mode", choices=MODES, default="mixed", help="what load to send")
+    parser.add_argument("--attackers", type=int, default=64,
+                        help=f"attack connections (max {MAX_ATTACKERS})")  # fmt: skip
+    parser.add_argument("--trickle", action="store_true",
+                        help="slow-clients: send one more byte every 2 s")  # fmt: skip
+    parser.add_argument("--kind", choices=KINDS, default="fuzzy", help="expensive: query form")
+    parser.add_argument("--terms", type=int, default=300, help="expensive: terms per query")
     args = parser.parse_args(argv)
     parts = urlsplit(args.url)
     if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
@@ -182,6 +196,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"duration must be in (0, {MAX_DURATION:.0f}] s and concurrency in "
               f"[1, {MAX_CONCURRENCY}]", file=sys.stderr)  # fmt: skip
         return 2
+    if not 1 <= args.attackers <= MAX_ATTACKERS or not 1 <= args.terms <= 2000:
+        print(f"attackers must be in [1, {MAX_ATTACKERS}], terms in [1, 2000]", file=sys.stderr)
+        return 2
+    if args.mode != "mixed":
+        host, port = parts.hostname, parts.port or 80
+        words, _ = discover(host, port)
+        if args.mode == "slow-clients":
+            report = slow_clients(host, port, words, args.attackers, args.duration, args.trickle)
+        else:
+            report = expensive(
+                host, port, words, args.attackers, args.duration, args.kind, args.terms
+            )
+        print(json.dumps(report, indent=2 if args.json else None))
+        return 0
     report = run(args.url, args.duration, args.concurrency, args.server_pid, args.seed)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 
-from .engine import IndexUnavailableError, LiveIndex
+from .engine import IndexUnavailableError, LiveIndex, Synonyms, load_synonyms
 from .engines import engine_settings, open_engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # the app takes no uploads; refuse large bodies early
         JSON_SORT_KEYS=False,
         **engine_settings(),
+        SYNONYMS_FILE=os.environ.get("SEARCHAPP_SYNONYMS") or None,
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -60,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     surface, handle = open_engine(app.config)
     app.extensions["searchapp.engine"] = surface  # searchapp.engine or .engine.sphinxql
     app.extensions["searchapp.live"] = handle
+    app.extensions["searchapp.synonyms"] = _synonyms(app)
 
     from .cli import flask_rebuild_index_command
     from .web.api import api
@@ -72,6 +75,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(flask_rebuild_index_command())
     _add_edges(app)
     return app
+
+
+def _synonyms(app: Flask) -> Synonyms:
+    """The synonyms file's groups (none without one); a bad line is logged and skipped."""
+    path = app.config.get("SYNONYMS_FILE")
+    if not path:
+        return Synonyms()
+    synonyms = load_synonyms(Path(path))  # SynonymsError: unreadable, so refuse to start
+    for problem in synonyms.problems:
+        app.logger.warning("synonyms file %s, %s", path, problem)
+    return synonyms
 
 
 def _add_edges(app: Flask) -> None:
@@ -105,6 +119,11 @@ def _add_edges(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/api/"):
             return problem(error.code or 500, error.description or error.name)
+        if request_ctx.url_adapter is None:
+            # The Host header could not be parsed (e.g. "a..b"), so no link on the error
+            # page can be built: rendering it raised, a 500 with a traceback each time.
+            text = f"{error.code} {error.name}: {error.description}\n"
+            return Response(text, error.code, mimetype="text/plain")
         return render_template(
             "error.html", status=error.code, title=error.name, message=error.description
         ), error.code

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from . import store
 from .engine import (
@@ -19,10 +20,12 @@ from .engine import (
     content_hashes,
     write_articles,
 )
-from .ingest.clean import find_template_lines
-from .ingest.load import UnchangedFile, read_corpus
-from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article
-from .model import Article, SearchappError, SkippedFile
+from .ingest.clean import find_site_template_lines, find_template_lines
+from .ingest.corpusmeta import harmonise
+from .ingest.examples import example_queries
+from .ingest.load import LoadError, UnchangedFile, read_corpus
+from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article, web_url
+from .model import Article, FileWarning, SearchappError, SkippedFile
 
 # A file written again within its file system's timestamp step (2 s on FAT) keeps its mtime,
 # so a stamp this close to the build is not kept: the next build reads that file again.
@@ -44,6 +47,8 @@ class BuildSummary:
     skipped: tuple[SkippedFile, ...]
     removed_blocks: int
     seconds: float
+    warnings: tuple[FileWarning, ...] = ()  # indexed, but worth a look (see FileWarning)
+    fallbacks: int = 0  # articles indexed from a fallback extraction
 
     def line(self) -> str:
         """The one summary line the CLI prints."""
@@ -51,6 +56,10 @@ class BuildSummary:
         if self.updated != self.indexed:
             parts.append(f"{self.updated} updated, {self.deleted} deleted")
         parts.append(f"{len(self.skipped)} skipped")
+        if self.fallbacks:
+            parts.append(f"{self.fallbacks} from a fallback extraction")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
         parts.append(f"{self.removed_blocks} boilerplate blocks removed")
         parts.append(f"{self.seconds:.1f}s")
         return ", ".join(parts) + f" (generation {self.generation})"
@@ -63,20 +72,27 @@ def rebuild_index(
     incremental: bool = False,
     progress: Progress | None = None,
     procs: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> BuildSummary:
-    """Build a new generation from the corpus and make it live; raise BuildError on failure."""
+    """Build a new generation from the corpus and make it live; raise BuildError on failure.
+
+    `exclude` globs (gitignore syntax, like the corpus's .searchappignore) leave files out.
+    """
     started = time.monotonic()
     with store.rebuild_lock(index_dir):
         previous = _previous_build(index_dir, corpus_dir) if incremental else None
         read_at = time.time_ns()
-        corpus = _read(corpus_dir, previous.stamps if previous else None)
+        corpus = _read(corpus_dir, previous.stamps if previous else None, exclude)
         plan = _plan(corpus, previous)
         build_dir = store.new_build_dir(index_dir)
         try:
             if previous is not None:
                 shutil.copytree(_live_path(index_dir), build_dir, dirs_exist_ok=True)
             template_lines = _template_lines(corpus, plan.todo, previous)
-            counts, added = _write(build_dir, plan, template_lines, corpus.skipped, progress, procs)
+            warnings: list[FileWarning] = []
+            counts, added = _write(
+                build_dir, plan, template_lines, corpus.skipped, warnings, progress, procs
+            )
             failed = {s.id for s in plan.todo} - added
             store.write_snapshot(
                 build_dir, _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
@@ -89,6 +105,7 @@ def rebuild_index(
                     "skipped": len(corpus.skipped),
                     "built_at": time.time(),
                     "schema": SCHEMA_VERSION,
+                    "examples": _examples(counts["titles"], index_dir, previous),
                 },
             )
         except BaseException as error:
@@ -105,19 +122,25 @@ def rebuild_index(
         skipped=tuple(corpus.skipped),
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
+        warnings=tuple(warnings),
+        fallbacks=counts["fallbacks"],
     )
 
 
 def clean_corpus(
-    corpus_dir: Path, procs: int | None = None, wanted: Callable[[Source], bool] | None = None
+    corpus_dir: Path,
+    procs: int | None = None,
+    wanted: Callable[[Source], bool] | None = None,
+    exclude: Sequence[str] = (),
 ) -> tuple[list[Source], list[SkippedFile], Iterable]:
     """Read and clean the corpus as a full build does, for another engine's writer.
 
     Returns the sources, the files skipped while reading, and a lazy stream of Article
     (or SkippedFile, for a file that failed to clean) for the sources `wanted` picks (all
-    by default); template lines are always counted over the whole corpus.
+    by default); template lines are always counted over the whole corpus (`exclude`
+    globs leave files out of it, as in rebuild_index).
     """
-    corpus = _read(corpus_dir, None)
+    corpus = _read(corpus_dir, None, exclude)
     template_lines = _template_lines(corpus, corpus.sources, None)
     todo = [s for s in corpus.sources if wanted is None or wanted(s)]
     return corpus.sources, corpus.skipped, _clean(todo, template_lines, procs)
@@ -149,15 +172,20 @@ class _Plan:
     deleted: int  # articles whose file is gone
 
 
-def _read(corpus_dir: Path, known_stamps: dict[str, Stamp] | None) -> _Corpus:
+def _read(
+    corpus_dir: Path, known_stamps: dict[str, Stamp] | None, exclude: Sequence[str] = ()
+) -> _Corpus:
     corpus = _Corpus([], [], [])
-    for item in read_corpus(corpus_dir, known_stamps):
-        if isinstance(item, Source):
-            corpus.sources.append(item)
-        elif isinstance(item, UnchangedFile):
-            corpus.unchanged.append(item)
-        else:
-            corpus.skipped.append(item)
+    try:
+        for item in read_corpus(corpus_dir, known_stamps, exclude):
+            if isinstance(item, Source):
+                corpus.sources.append(item)
+            elif isinstance(item, UnchangedFile):
+                corpus.unchanged.append(item)
+            else:
+                corpus.skipped.append(item)
+    except LoadError as error:  # an unreadable .searchappignore: no build, not a guess
+        raise BuildError(str(error)) from None
     return corpus
 
 
@@ -208,12 +236,24 @@ def _plan(corpus: _Corpus, previous: _Previous | None) -> _Plan:
     return _Plan(False, todo, set(hashes) - unchanged - same, len(gone))
 
 
+def site_of(source: Source) -> str | None:
+    """Where a page came from: its URL's host, its outlet, or its corpus folder."""
+    if url := web_url(source.sidecar.get("url")):
+        return urlsplit(url).hostname
+    if outlet := source.sidecar.get("outlet"):
+        return outlet.casefold()
+    folder = PurePosixPath(source.path).parent  # path relative to the corpus folder
+    return None if str(folder) == "." else str(folder)
+
+
 def _template_lines(
     corpus: _Corpus, todo: list[Source], previous: _Previous | None
 ) -> frozenset[str]:
     if previous is None or previous.stamps is None:
         # Corpus-level evidence needs the whole corpus, not just the changed files.
-        return find_template_lines(s.text for s in corpus.sources if s.kind == "text")
+        texts = [s for s in corpus.sources if s.kind == "text"]
+        sites = [(site, s.text) for s in texts if (site := site_of(s)) is not None]
+        return find_template_lines(s.text for s in texts) | find_site_template_lines(sites)
     # Unchanged files are not read: keep the lines the last build found, and add those the
     # changed files share often enough in the whole corpus (a few changed articles repeating
     # a line are not a template). Lines are only added here; a full rebuild recounts them all.
@@ -248,32 +288,55 @@ def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | N
     return results
 
 
-def _write(build_dir, plan, template_lines, skipped, progress, procs) -> tuple[dict, set[str]]:
+def _write(
+    build_dir, plan, template_lines, skipped, warnings, progress, procs
+) -> tuple[dict, set[str]]:
     """Add the new and changed articles to the build, drop the deleted ones.
 
-    Returns the counts and the ids of the articles added.
+    Returns the counts and the ids of the articles added; files that could not be cleaned
+    go onto `skipped`, and each article's notes onto `warnings`.
     """
     added: set[str] = set()
-    removed_blocks = 0
+    titles: list[str] = []
+    removed_blocks = fallbacks = 0
+    articles: list[Article] = []
+    for done, result in enumerate(_clean(plan.todo, template_lines, procs), start=1):
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            skipped.append(result)
+        if progress:
+            progress(done, len(plan.todo))
 
-    def cleaned() -> Iterator[Article]:
-        nonlocal removed_blocks
-        for done, result in enumerate(_clean(plan.todo, template_lines, procs), start=1):
-            if isinstance(result, Article):
-                added.add(result.id)
-                removed_blocks += len(result.removed)
-                yield result
-            else:
-                skipped.append(result)
-            if progress:
-                progress(done, len(plan.todo))
+    def harmonised() -> Iterator[Article]:
+        # Corpus-level evidence (outlet spellings, host names, repeated title parts) needs
+        # every cleaned article first; an incremental build sees only the changed ones.
+        nonlocal removed_blocks, fallbacks
+        for article in harmonise(articles):
+            added.add(article.id)
+            titles.append(article.title)
+            removed_blocks += len(article.removed)
+            fallbacks += article.extraction == "fallback"
+            warnings.extend(FileWarning(article.source_path, note) for note in article.notes)
+            yield article
 
     indexed = write_articles(
         build_dir,
-        cleaned(),
+        harmonised(),
         new=plan.full,
         delete=plan.stale,
         expected=len(plan.todo),
         procs=procs,
     )
-    return {"indexed": indexed, "removed_blocks": removed_blocks}, added
+    counts = {"indexed": indexed, "removed_blocks": removed_blocks, "fallbacks": fallbacks}
+    return {**counts, "titles": titles}, added
+
+
+def _examples(titles: list[str], index_dir: Path, previous: _Previous | None) -> list[str]:
+    """Home-page example queries: from every headline on a full build; an incremental one
+    sees only the changed headlines, so it keeps the live generation's examples."""
+    if previous is not None:
+        kept = store.read_build_info(index_dir, store.current_generation(index_dir))
+        if kept.get("examples"):
+            return kept["examples"]
+    return example_queries(titles)

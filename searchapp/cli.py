@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,7 +15,7 @@ from flask.cli import with_appcontext
 
 from . import default_dirs, engine
 from .build import BuildError, BuildSummary, clean_corpus, rebuild_index
-from .engine import built_with_this_schema
+from .engine import SynonymsError, built_with_this_schema, load_synonyms
 from .engines import ENGINES, engine_settings
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
@@ -84,7 +88,11 @@ def _layout(settings: dict):
 
 
 def run_rebuild(
-    corpus_dir: Path, index_dir: Path, incremental: bool, settings: dict | None = None
+    corpus_dir: Path,
+    index_dir: Path,
+    incremental: bool,
+    settings: dict | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> BuildSummary:
     """Rebuild with a progress bar on a terminal; ClickException on failure.
 
@@ -110,13 +118,13 @@ def run_rebuild(
             summary = engine.sphinxql.rebuild_cluster(
                 corpus_dir,
                 layout,
-                clean_corpus=clean_corpus,
+                clean_corpus=functools.partial(clean_corpus, exclude=exclude),
                 incremental=incremental,
                 progress=progress,
             )
         else:
             summary = rebuild_index(
-                corpus_dir, index_dir, incremental=incremental, progress=progress
+                corpus_dir, index_dir, incremental=incremental, progress=progress, exclude=exclude
             )
     except RebuildInProgressError as error:
         raise click.ClickException(str(error)) from None
@@ -129,6 +137,8 @@ def run_rebuild(
             bar.__exit__(None, None, None)
     for skipped in summary.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning {warning.path}: {warning.message}", err=True)
     click.echo(summary.line())
     return summary
 
@@ -141,21 +151,31 @@ def run_rebuild(
     is_flag=True,
     help="Re-index only articles whose content changed; drop deleted ones.",
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out corpus files matching GLOB (gitignore syntax, e.g. 'drafts/' or '*.csv.txt'); "
+    "repeatable, and added to the corpus's .searchappignore.",
+)
 @_engine_option
 @_cluster_option
 def rebuild_index_command(
     corpus_dir: Path | None,
     index_dir: Path | None,
     incremental: bool,
+    exclude: tuple[str, ...],
     engine: str | None,
     cluster_dir: Path | None,
 ):
     """Rebuild the search index from the corpus while search keeps serving.
 
-    Example: searchapp rebuild-index --corpus corpus --index index
+    Example: searchapp rebuild-index --corpus corpus --index index --exclude 'drafts/'
     """
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
-    summary = run_rebuild(corpus_dir, index_dir, incremental, _engine_config(engine, cluster_dir))
+    settings = _engine_config(engine, cluster_dir)
+    summary = run_rebuild(corpus_dir, index_dir, incremental, settings, exclude)
     if summary.skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -171,18 +191,21 @@ def flask_rebuild_index_command() -> click.Command:
 
 
 @click.command("inspect")
-@click.argument("article_id")
+@click.argument("article")
 @_corpus_option
-def inspect_command(article_id: str, corpus_dir: Path | None):
-    """Show an article's metadata, kept text and each removed block with its rule.
+def inspect_command(article: str, corpus_dir: Path | None):
+    """Show how one corpus file is cleaned: metadata, kept text, each removed block and rule.
 
-    Example: searchapp inspect 000_0094f72c2f52c878
+    ARTICLE is an article id (business/001) or a file's path in the corpus
+    (business/001.txt); a skipped file shows why it was skipped.
+
+    Example: searchapp inspect business/001
     """
     from .ingest.inspect import NotInCorpusError, inspect_article
 
     corpus_dir, _ = _dirs(corpus_dir, None)
     try:
-        click.echo(inspect_article(corpus_dir, article_id))
+        click.echo(inspect_article(corpus_dir, article))
     except NotInCorpusError as error:
         raise click.ClickException(str(error)) from None
 
@@ -216,10 +239,22 @@ def inspect_command(article_id: str, corpus_dir: Path | None):
     help="Threads per worker.",
 )
 @click.option(
+    "--watch",
+    "watch",
+    is_flag=True,
+    help="Also watch the corpus folder and rebuild incrementally when files change.",
+)
+@click.option(
     "--open",
     "open_browser",
     is_flag=True,
     help="Open the search page in a browser once serving (when this machine has one).",
+)
+@click.option(
+    "--synonyms",
+    "synonyms_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A synonyms file (README: Synonyms), applied to every query; default $SEARCHAPP_SYNONYMS.",
 )
 @_corpus_option
 @_index_option
@@ -243,7 +278,9 @@ def serve_command(
     port,
     workers,
     threads,
+    watch,
     open_browser,
+    synonyms_file,
     corpus_dir,
     index_dir,
     engine,
@@ -263,6 +300,12 @@ def serve_command(
     except PortUnavailableError as error:
         raise click.ClickException(str(error)) from None
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    if synonyms_file is not None:
+        try:
+            load_synonyms(synonyms_file)  # fail here, with the reason, not in every worker
+        except SynonymsError as error:
+            raise click.ClickException(f"{error} (pass a UTF-8 text file)") from None
+        os.environ["SEARCHAPP_SYNONYMS"] = str(synonyms_file.resolve())  # workers inherit it
     settings = _engine_config(
         engine,
         cluster_dir,
@@ -270,7 +313,14 @@ def serve_command(
         SPHINX_TIMEOUT_MS=sphinx_timeout_ms,
     )
     if settings["ENGINE"] == "sphinxql":
+        # --watch rebuilds a Whoosh index folder; the cluster is rebuilt by rebuild-index.
+        if watch:
+            raise click.ClickException("--watch works with --engine whoosh only")
         _build_cluster_if_empty(corpus_dir, settings)
+    else:
+        _build_index_if_stale(corpus_dir, index_dir)
+    watcher = _start_watcher(corpus_dir, index_dir) if watch else None
+    try:
         serve(
             host=host,
             port=port,
@@ -281,7 +331,14 @@ def serve_command(
             open_browser=open_browser,
             settings=settings,
         )
-        return
+    finally:
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait(timeout=30)
+
+
+def _build_index_if_stale(corpus_dir: Path, index_dir: Path) -> None:
+    """Build the Whoosh index first when there is none or another version built it."""
     try:
         live = current_generation(index_dir)
     except NoIndexError:
@@ -295,16 +352,31 @@ def serve_command(
                 err=True,
             )
             run_rebuild(corpus_dir, index_dir, incremental=False)
-    serve(
-        host=host,
-        port=port,
-        workers=workers,
-        threads=threads,
-        corpus_dir=corpus_dir,
-        index_dir=index_dir,
-        open_browser=open_browser,
-        settings=settings,
-    )
+
+
+def _start_watcher(corpus_dir: Path, index_dir: Path) -> subprocess.Popen:
+    """`searchapp watch` beside the server: its own process, so builds never share the
+    gunicorn arbiter (which forks workers, and must stay free to answer signals)."""
+    command = [sys.executable, "-m", "searchapp", "watch"]
+    return subprocess.Popen(command + ["--corpus", str(corpus_dir), "--index", str(index_dir)])
+
+
+@click.command("watch")
+@_corpus_option
+@_index_option
+def watch_command(corpus_dir: Path | None, index_dir: Path | None):
+    """Keep the index current: rebuild incrementally whenever corpus files change.
+
+    Example: searchapp watch --corpus corpus --index index
+    """
+    from .watch import watch_corpus
+
+    corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder not found: {corpus_dir}")
+    # SIGTERM (from serve --watch, or a service manager) stops it like Ctrl+C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    watch_corpus(corpus_dir, index_dir, lambda line: click.echo(line, err=True))
 
 
 def _build_cluster_if_empty(corpus_dir: Path, settings: dict) -> None:
@@ -386,3 +458,4 @@ main.add_command(rebuild_index_command)
 main.add_command(inspect_command)
 main.add_command(serve_command)
 main.add_command(sphinx_config_command)
+main.add_command(watch_command)

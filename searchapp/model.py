@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from .timeline import DateHistogram
+
 
 class SearchappError(Exception):
     """Base of every error searchapp raises on purpose; the edges catch each by name."""
@@ -33,7 +35,11 @@ class RemovedBlock:
 
 @dataclass(frozen=True)
 class Article:
-    """One clean article, ready to index. `id` is the corpus file's stem."""
+    """One clean article, ready to index.
+
+    `id` is the corpus file's path relative to the corpus folder, without its extension and
+    with "/" between folders ("business/001"), so files in two folders never collide.
+    """
 
     id: str
     title: str
@@ -47,15 +53,29 @@ class Article:
     outlet: str | None = None
     published: str | None = None  # ISO 8601 date or date-time
     url: str | None = None
+    language: str | None = None  # ISO 639-1 code, None when undetected
     removed: tuple[RemovedBlock, ...] = field(default=())
+    # "main": the extractor found the article; "fallback": it found none, so the text is the
+    # page minus the named furniture patterns (see extract.build_article). Not stored.
+    extraction: str = "main"
+    notes: tuple[str, ...] = ()  # warnings for the build summary (a sidecar field ignored)
 
 
 @dataclass(frozen=True)
 class SkippedFile:
-    """A corpus file that could not be used, and why."""
+    """A corpus file that could not be used, and why (with what cleaning removed, if any)."""
 
     path: str
     reason: str
+    removed: tuple[RemovedBlock, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class FileWarning:
+    """Something a reader of the build summary should know about a file that was indexed."""
+
+    path: str
+    message: str
 
 
 SORTS = ("relevance", "date")
@@ -83,6 +103,7 @@ class SearchRequest:
     year: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    typos: bool = True  # also search far more common close words of rare words (engine/typos)
 
 
 @dataclass(frozen=True)
@@ -113,6 +134,7 @@ class ResultPage:
     suggestion: str | None = None  # did-you-mean: the query with its unknown words respelt
     notice: str | None = None
     generation: str = ""
+    timeline: DateHistogram | None = None  # matches per day/week/month/year, every match
 
     @property
     def pages(self) -> int:
@@ -136,9 +158,11 @@ class CorpusStats:
     generation: str
     articles: int
     outlets: int
-    first_date: str | None
+    first_date: str | None  # of the dated articles only
     last_date: str | None
     built_at: float | None = None  # seconds since the epoch, from the build's build.json
+    dated: int = 0  # articles with a publication date
+    examples: tuple[str, ...] = ()  # queries drawn from the corpus (build info, see build.py)
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,67 @@
-"""Run the app under gunicorn: worker processes for the two cores, bounded threads and queue."""
+"""Run the app under gunicorn: worker processes for the cores, an event loop in front of a
+bounded pool of threads per worker.
+
+Why not gunicorn's threaded worker: a thread there reads the request itself, so about 32
+clients that each sent one byte of a request held every thread and nobody else was
+answered (no header timeout). Here the event loop reads requests, and a thread only ever
+runs a complete one. Measured with `bench/load.py --mode slow-clients --attackers 64` on a
+21,543-article index: threaded worker, 0 of the probe's searches answered in 20 s; this
+worker, every one answered and all 64 stalled connections closed after the header deadline.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from a2wsgi import WSGIMiddleware
 from gunicorn.app.base import BaseApplication
-from gunicorn.http import message as gunicorn_message
+from gunicorn.asgi.protocol import ASGIProtocol
+from gunicorn.workers import gasgi
 
-from . import announce, create_app
+from . import SECURITY_HEADERS, announce, create_app
 
 # A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
-# (3 bytes of UTF-8, 3 characters each); gunicorn caps limit_request_line at its own
-# MAX_REQUEST_LINE (8190), which refused 4,000-character non-Latin queries with a bare 400.
-# 0 would lift the cap entirely (unbounded memory per connection), so raise the cap instead.
+# (3 bytes of UTF-8, 3 characters each); gunicorn's default of 8,190 refused 4,000-character
+# non-Latin queries with a bare 400. 0 would lift the cap entirely, so raise it instead.
 REQUEST_LINE_BYTES = 128 * 1024
-if getattr(gunicorn_message, "MAX_REQUEST_LINE", REQUEST_LINE_BYTES) < REQUEST_LINE_BYTES:
-    gunicorn_message.MAX_REQUEST_LINE = REQUEST_LINE_BYTES
+# A client has this long to send a request's headers, counted from when it connected (or
+# from the end of the previous response), however it trickles them in.
+HEADER_SECONDS = 5
+
+
+class _HeaderDeadline(ASGIProtocol):
+    """gunicorn's protocol, with its keep-alive timer armed for the first request too, and
+    the app's security headers on the errors gunicorn writes itself (400, 431, ...).
+
+    gunicorn arms that timer only between requests, so a first request that never finishes
+    its headers held its connection for ever. The timer is cancelled once headers are in.
+    """
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        if self._request_ready is not None:  # an HTTP/1 connection
+            self._arm_keepalive_timer()
+
+    def _send_error_response(self, status, message, extra_headers=()) -> None:
+        headers = (*extra_headers, *SECURITY_HEADERS.items())
+        super()._send_error_response(status, message, headers)
+
+
+class Worker(gasgi.ASGIWorker):
+    """gunicorn's asyncio worker, making connections with the header deadline."""
+
+    def init_process(self) -> None:
+        # The worker builds each connection's protocol by this module-level name; the
+        # process runs only this worker, so replacing it here touches nothing else.
+        gasgi.ASGIProtocol = _HeaderDeadline
+        super().init_process()
 
 
 class _Server(BaseApplication):
-    def __init__(self, options: dict, app_config: dict) -> None:
+    def __init__(self, options: dict, app_config: dict, threads: int) -> None:
         self.options = options
         self.app_config = app_config
+        self.threads = threads
         super().__init__()
 
     def load_config(self) -> None:
@@ -29,8 +69,9 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Each worker builds its own app, so each has its own searchers (no fork sharing).
-        return create_app(self.app_config)
+        # Each worker builds its own app, so each has its own searchers (no fork sharing);
+        # its requests run on `threads` threads, the event loop only reads and writes.
+        return WSGIMiddleware(create_app(self.app_config), workers=self.threads)
 
 
 def serve(
@@ -64,21 +105,22 @@ def serve(
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
-        # A bounded accept queue: when every thread is busy, excess clients wait in the
-        # kernel's queue or are refused, instead of piling up in memory.
+        "worker_class": f"{__name__}.Worker",
+        # A bounded accept queue: excess clients wait in the kernel's queue or are refused.
         "backlog": 128,
-        "worker_connections": threads * 4,
+        "worker_connections": 1000,
+        # A worker that stops answering its arbiter this long is replaced; request
+        # bodies must arrive within it too.
         "timeout": 30,
         "graceful_timeout": 10,
-        "keepalive": 5,
+        "keepalive": HEADER_SECONDS,
         # Recycle workers now and then so a slow leak can never grow without bound; rarely,
         # since a new worker reopens the index (about 0.6 s at 100k articles).
         "max_requests": 200_000,
         "max_requests_jitter": 20_000,
         "limit_request_line": REQUEST_LINE_BYTES,
         "limit_request_fields": 50,
+        "asgi_lifespan": "off",
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -86,4 +128,4 @@ def serve(
         "on_exit": on_exit,
     }
     app_config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir), **(settings or {})}
-    _Server(options, app_config).run()
+    _Server(options, app_config, threads).run()

@@ -23,6 +23,7 @@ def make_corpus(root: Path, articles: dict[str, str | bytes | dict]) -> Path:
     corpus.mkdir(parents=True, exist_ok=True)
     for name, content in articles.items():
         path = corpus / (name if "." in name else name + ".txt")
+        path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, dict):
             path.write_text(json.dumps(content), encoding="utf-8")
         elif isinstance(content, bytes):
@@ -30,6 +31,12 @@ def make_corpus(root: Path, articles: dict[str, str | bytes | dict]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return corpus
+
+
+def open_built(root: Path, articles: dict[str, str | bytes | dict]) -> LiveIndex:
+    """Write `articles` under root, build them and open the index (the caller closes it)."""
+    rebuild_index(make_corpus(root, articles), root / "index")
+    return LiveIndex(root / "index")
 
 
 @pytest.fixture(scope="session")

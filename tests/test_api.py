@@ -194,6 +194,7 @@ def test_openapi_document_is_valid_31(openapi):
         "from",
         "to",
         "format",
+        "typos",
     }
 
 
@@ -219,3 +220,10 @@ def test_suggest_bounds_its_input(client):
     response = client.get("/api/suggest", query_string={"q": "a" * 201})
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
+
+
+def test_typos_parameter_is_read_and_checked(client):
+    body = client.get("/api/search?q=Lavorv&typos=false").get_json()
+    assert body["notice"] is None or "Including" not in body["notice"]
+    response = client.get("/api/search?q=Lavrov&typos=maybe")
+    assert response.status_code == 400 and response.get_json()["param"] == "typos"

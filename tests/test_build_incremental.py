@@ -342,3 +342,15 @@ def test_a_line_shared_by_a_few_changed_articles_is_not_template(tmp_path, open_
     live = open_live(index_dir)
     assert ids(live, "gazette") == {"s0", "s1", "s2"}
     assert "Gazette" in get_article(live, "s0").body
+
+
+def test_a_line_on_several_pages_of_one_site_is_template(tmp_path, open_live):
+    # Three stories in the gazette's folder share a line that is under 2% of the corpus.
+    corpus = make_corpus(tmp_path, {f"s{i}": story(i) for i in range(160)})
+    (corpus / "gazette").mkdir()
+    for i in range(3):
+        (corpus / "gazette" / f"g{i}.txt").write_text(f"{story(i)}\n\n{SHARED}", encoding="utf-8")
+    summary = rebuild_index(corpus, tmp_path / "index", procs=1)
+    assert summary.removed_blocks == 3
+    live = open_live(tmp_path / "index")
+    assert ids(live, "gazette") == set()  # the folder name is not searched; the line is gone

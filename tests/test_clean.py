@@ -14,6 +14,7 @@ from searchapp.ingest.clean import (
     Rule,
     clean_article,
     derive_title,
+    find_site_template_lines,
     find_template_lines,
     line_key,
     rules_digest,
@@ -129,11 +130,55 @@ REMOVED_ROWS = [
         "share",
         "Whatsapp Facebook Pint Baixar",
     ),
+    # named furniture in other languages
+    (f"{PROSE}\n\nMehr zum Thema\n\n{PROSE2}", "related", "Mehr zum Thema"),
+    (f"{PROSE}\n\nLe puede interesar:\n\n{PROSE2}", "related", "Le puede interesar:"),
+    (f"{PROSE}\n\nCzytaj też\n\n{PROSE2}", "related", "Czytaj też"),
+    (f"{PROSE}\n\nÀ lire aussi\n\n{PROSE2}", "related", "À lire aussi"),
+    (
+        f"{PROSE}\n\nFoto: dpa/Michael Kappeler\n\n{PROSE2}",
+        "photo_credit",
+        "Foto: dpa/Michael Kappeler",
+    ),
+    (f"{PROSE}\n\nFotografía: EFE\n\n{PROSE2}", "photo_credit", "Fotografía: EFE"),
+    (
+        f"{PROSE}\n\n© Spiegel Online. Alle Rechte vorbehalten\n\n{PROSE2}",
+        "copyright",
+        "© Spiegel Online. Alle Rechte vorbehalten",
+    ),
+    (
+        f"{PROSE}\n\nLe Monde. Tous droits réservés.\n\n{PROSE2}",
+        "copyright",
+        "Le Monde. Tous droits réservés.",
+    ),
+    (f"{PROSE}\n\nTeilen\n\n{PROSE2}", "share", "Teilen"),
+    (f"{PROSE}\n\nPartager sur Facebook\n\n{PROSE2}", "share", "Partager sur Facebook"),
+    (f"{PROSE}\n\nCompartir\n\n{PROSE2}", "share", "Compartir"),
+    (f"{PROSE}\n\nKommentare (12)\n\n{PROSE2}", "comments", "Kommentare (12)"),
+    (f"{PROSE}\n\nAnzeige\n\n{PROSE2}", "advertisement", "Anzeige"),
+    (
+        f"{PROSE}\n\nTags: Geneva, talks, diplomacy\n\n{PROSE2}",
+        "tags",
+        "Tags: Geneva, talks, diplomacy",
+    ),
+    (f"{PROSE}\n\nÜber den Autor\n\n{PROSE2}", "author_bio", "Über den Autor"),
+    # the wire feed's footer, in its own word order
+    (
+        f"{PROSE}\n\nThe post Talks Resume in Geneva appeared first on Daily News.\n\n{PROSE2}",
+        "republished",
+        "The post Talks Resume in Geneva appeared first on Daily News.",
+    ),
     # the headline printed again in the body, with different case and spacing
     (
         f"Talks Resume in Geneva\n\n{PROSE}\n\nTALKS  resume in Geneva\n\n{PROSE2}",
         "headline_echo",
         "TALKS resume in Geneva",
+    ),
+    # a page that prints its body twice: the second copy goes (spacing and case aside)
+    (
+        f"{PROSE}\n\n{PROSE2}\n\n{PROSE}\n\n{PROSE2.upper()}",
+        "repeated",
+        PROSE2.upper(),
     ),
 ]
 
@@ -175,6 +220,22 @@ KEPT_ROWS = [
     (f"{PROSE}\n\nNotes\n- Ibid\n- Smith", "- Ibid\n- Smith"),
     # one doubled heading is an accident of scraping, not a teaser block
     (f"{PROSE}\n\nWhat Comes Next\nWhat Comes Next\n\n{PROSE2}", PROSE2),
+    # sentences that open like a label are sentences: evidence outweighs the first words
+    (
+        f"{PROSE}\n\nRelated research from the academy found that the talks had been "
+        f"useful for both of the delegations.\n\n{PROSE2}",
+        "Related research from the academy",
+    ),
+    (
+        f"{PROSE}\n\nRead more about the plan in the report that the ministry published "
+        f"on its website this morning.\n\n{PROSE2}",
+        "Read more about the plan",
+    ),
+    (
+        f"{PROSE}\n\nShare prices in Geneva rose by two per cent after the news of the talks "
+        f"was announced.\n\n{PROSE2}",
+        "Share prices in Geneva",
+    ),
     # a quote that the article repeats stays twice
     (f"“We will not back down,” she said.\n\n{PROSE}\n\n“We will not back down,” she said.", None),
 ]
@@ -239,14 +300,15 @@ def test_page_furniture_around_the_article() -> None:
 def test_menu_lines_far_from_the_text_are_outside_main() -> None:
     # Long menu entries (not widget-sized) below the article are cut by the region rule.
     footer = "\n".join(f"Our Guide to Section Number {n} of This Site" for n in range(6))
-    result = clean_article(f"{PROSE}\n{PROSE2}\n{footer}\n{PROSE}")
+    last = "The delegations will meet again in Geneva on Thursday, the ministry said."
+    result = clean_article(f"{PROSE}\n{PROSE2}\n{footer}\n{last}")
     assert _paragraphs(result.text) == [PROSE, PROSE2]
     assert {r.rule for r in result.removed} == {"outside_main"}
     assert len(result.removed) == 7
 
 
 def test_live_blog_time_stamps_are_not_comments() -> None:
-    entries = "\n".join(f"10:{m:02d} am\n{PROSE}" for m in range(0, 50, 10))
+    entries = "\n".join(f"10:{m:02d} am\n{PROSE[:-1]}, entry {m}." for m in range(0, 50, 10))
     assert clean_article(entries).removed == ()
 
 
@@ -261,7 +323,7 @@ def test_typed_copy_is_not_trimmed_like_a_page() -> None:
 
 def test_every_rule_has_a_row() -> None:
     tested = {rule for _, rule, _ in REMOVED_ROWS}
-    tested |= {"template", "teaser_run", "comments", "outside_main"}  # tested below
+    tested |= {"template", "teaser_run", "comments", "outside_main", "after_article_end"}
     assert {r.name for r in RULES} <= tested
 
 
@@ -536,3 +598,120 @@ def test_extracted_text_keeps_its_edges():
 def test_extracted_text_still_loses_named_furniture():
     text = f"{PROSE}\n\nSign up for our newsletter to get the latest news.\n\n{PROSE2}"
     assert "newsletter" not in clean_article(text, extracted=True).text
+
+
+# --- article bounds: where the story ends, where it starts ---------------------------------
+
+BODY = [
+    "The minister said the talks had gone well and would resume next week in Geneva.",
+    "Officials on both sides described the mood as cautious but constructive overall.",
+    "The two delegations spent most of the day on the question of the border crossings.",
+    "A draft text is expected to be circulated among the members before the weekend.",
+    "Observers said the agreement could still fail if the ceasefire does not hold.",
+    "The next round is due to begin on Monday, when the foreign ministers will join.",
+]
+STORY = "\n".join(BODY)
+
+
+def _kept_and_rules(text: str) -> tuple[list[str], dict[str, str]]:
+    result = clean_article(text)
+    return _paragraphs(result.text), {r.text: r.rule for r in result.removed}
+
+
+# (the tail after the story, a line of it that must go, the rule that takes that line)
+TAIL_ROWS = [
+    # a tail of teasers with summaries, under a "more on this" label
+    (
+        "More on this topic\nStorm Hits the Coast\nResidents were told to stay indoors as the "
+        "storm moved north along the coast.\nMarkets Rally Again\nShares rose for a third day "
+        "as investors bet that rates would fall.",
+        "Residents were told to stay indoors as the storm moved north along the coast.",
+        "after_article_end",
+    ),
+    # an author bio: prose, but about the writer
+    (
+        "About the author\nAnn Lee is a correspondent who has covered European diplomacy "
+        "for twenty years from Brussels and Geneva.",
+        "Ann Lee is a correspondent who has covered European diplomacy for twenty years from "
+        "Brussels and Geneva.",
+        "after_article_end",
+    ),
+    # a comment form
+    (
+        "Leave a Reply\nYour email address will not be published. Required fields are marked "
+        "with a star.\nComment\nName\nEmail\nWebsite\nPost Comment",
+        "Your email address will not be published. Required fields are marked with a star.",
+        "after_article_end",
+    ),
+    # the same in German, French and Spanish
+    (
+        "Mehr zum Thema\nDie Gespräche in Genf sollen nach Angaben der Delegationen in der "
+        "kommenden Woche fortgesetzt werden.",
+        "Die Gespräche in Genf sollen nach Angaben der Delegationen in der kommenden Woche "
+        "fortgesetzt werden.",
+        "after_article_end",
+    ),
+    (
+        "Sur le même sujet\nLes négociations entre les deux pays doivent reprendre la semaine "
+        "prochaine à Genève, selon les diplomates.",
+        "Les négociations entre les deux pays doivent reprendre la semaine prochaine à Genève, "
+        "selon les diplomates.",
+        "after_article_end",
+    ),
+    (
+        "Deja un comentario\nTu dirección de correo electrónico no será publicada y los campos "
+        "obligatorios están marcados.",
+        "Tu dirección de correo electrónico no será publicada y los campos obligatorios están "
+        "marcados.",
+        "after_article_end",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tail", "line", "rule"), TAIL_ROWS)
+def test_prose_after_the_end_marker_is_not_the_story(tail: str, line: str, rule: str) -> None:
+    kept, rules = _kept_and_rules(f"Talks Resume in Geneva\n{STORY}\n{tail}")
+    assert kept == BODY
+    assert rules[line] == rule
+
+
+def test_end_marker_above_the_story_ends_nothing() -> None:
+    # "3 Comments" and a share row under the headline come before any prose.
+    kept, _ = _kept_and_rules(f"Talks Resume in Geneva\n3 Comments\nShare\n{STORY}")
+    assert kept == BODY
+
+
+def test_lead_after_a_byline_and_a_date_line_stays() -> None:
+    lead = (
+        "Negotiators from both countries met for the first time in a year on Tuesday, "
+        "raising hopes of an end to the long dispute over the border."
+    )
+    page = (
+        f"Home\nWorld\nBusiness\nTalks Resume in Geneva\n{lead}\nBy Ann Lee\n"
+        f"March 3, 2024 10:45 am\nPhoto: Reuters\n{STORY}\nMore on this topic\nTerms of Use"
+    )
+    kept, rules = _kept_and_rules(page)
+    assert kept == [lead, "March 3, 2024 10:45 am", *BODY] or kept == [lead, *BODY]
+    assert rules["By Ann Lee"] == "byline"
+
+
+def test_short_structured_lines_inside_the_story_stay() -> None:
+    steps = ["Step 1", "Mix the flour and the sugar", "Step 2", "Bake for 20 minutes"]
+    page = "\n".join([*BODY[:3], *steps, *BODY[3:]])
+    kept, _ = _kept_and_rules(f"Recipe of the Week\n{page}")
+    assert kept == [*BODY[:3], *steps, *BODY[3:]]
+
+
+def test_site_template_lines_on_a_large_mixed_corpus() -> None:
+    # Three pages of one site share a footer; 200 other pages make it 1.5% of the corpus,
+    # under the corpus-wide share, but it is that site's template.
+    footer = "Read the Island Post every morning"
+    site = [("islandpost", f"{PROSE}\n{footer}\nStory {i} of the day.") for i in range(3)]
+    others = [(f"site{i}", f"{PROSE2} Item {i}.") for i in range(200)]
+    texts = [text for _, text in site + others]
+    assert line_key(footer) not in find_template_lines(texts)
+    assert line_key(footer) in find_site_template_lines(site + others)
+    # two pages of a site are not yet evidence; nor is a line on 3 of 40 pages of one site
+    assert line_key(footer) not in find_site_template_lines(site[:2] + others)
+    big_site = site + [("islandpost", f"{PROSE2} Other story {i}.") for i in range(37)]
+    assert line_key(footer) not in find_site_template_lines(big_site)

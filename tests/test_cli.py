@@ -82,7 +82,7 @@ def test_inspect_shows_metadata_kept_text_and_removed_blocks():
 def test_inspect_unknown_id(tmp_path):
     result = CliRunner().invoke(main, ["inspect", "nope", "--corpus", str(SHIPPED_CORPUS)])
     assert result.exit_code == 1
-    assert "no article 'nope'" in result.output
+    assert "no article or file 'nope'" in result.output
 
 
 def test_flask_cli_has_rebuild_index(tmp_path):

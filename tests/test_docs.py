@@ -36,7 +36,7 @@ def test_every_route_is_in_readme(tmp_path):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        documented = rule.rule.replace("<article_id>", "<id>")
+        documented = rule.rule.replace("<path:article_id>", "<id>").replace("<article_id>", "<id>")
         assert documented in README, f"{rule.rule} is not in README.md"
 
 
@@ -44,6 +44,28 @@ def test_readme_commands_match_ci():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in README
     assert "scripts/test.sh" in ci
+
+
+def test_top_level_options_are_in_readme():
+    for param in main.params:
+        for option in param.opts:
+            if option.startswith("--"):
+                assert f"searchapp {option}" in README, f"searchapp {option} is not in README.md"
+
+
+@pytest.mark.parametrize(
+    "field", list(OPENAPI["components"]["schemas"]["SearchResults"]["properties"])
+)
+def test_every_search_response_field_is_in_readme(field):
+    assert f'"{field}"' in README, f"the search response field {field} is not in README.md"
+
+
+def test_export_headers_are_in_readme(client):
+    response = client.get("/search.csv?q=Lavrov")
+    ours = [name for name in response.headers.keys() if name.startswith("X-") and "Export" in name]
+    ours.append("X-Total-Count")
+    for name in ours:
+        assert f"`{name}`" in README, f"the export header {name} is not in README.md"
 
 
 def test_readme_parameter_table_is_the_params_table():

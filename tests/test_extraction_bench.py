@@ -1,4 +1,5 @@
-"""The extraction benchmark script runs, prints parseable lines, and beats keeping everything."""
+"""The extraction bench runs, prints parseable lines per set and method, and its text path
+beats keeping everything."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "bench" / "extraction.py"
 DATA = REPO.parent / "shared" / "data" / "article-extraction-benchmark"
 LINE = re.compile(
-    r"^(?P<name>\w+) f1=(?P<f1>[\d.]+) precision=(?P<precision>[\d.]+) "
+    r"^set=(?P<set>\w+) lang=(?P<lang>\w+) method=(?P<name>\w+) "
+    r"f1=(?P<f1>[\d.]+) precision=(?P<precision>[\d.]+) "
     r"recall=(?P<recall>[\d.]+) pages=(?P<pages>\d+)$"
 )
 
@@ -27,16 +29,18 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_benchmark_on_ten_pages() -> None:
     if not (DATA / "ground-truth.json").is_file():
         pytest.skip(f"benchmark data not present at {DATA}")
-    done = _run("--data", str(DATA), "--limit", "10")
+    done = _run("--data", str(DATA), "--limit", "10", "--sets", "aeb")
     assert done.returncode == 0, done.stderr
     scores = {}
     for line in done.stdout.splitlines():
-        if m := LINE.match(line):
+        m = LINE.match(line)
+        assert m, line
+        assert m["set"] == "aeb"
+        if m["lang"] == "all":
             scores[m["name"]] = {k: float(m[k]) for k in ("f1", "precision", "recall")}
             assert m["pages"] == "10"
-        else:
-            assert line.startswith("html_path unavailable"), line
-    assert {"keep_everything", "text_path"} <= scores.keys()
+    baselines = {"trafilatura", "trafilatura_fast", "readability_lxml", "justext"}
+    assert {"keep_everything", "text_path", "html_path", "html_pipeline"} | baselines <= set(scores)
     for metrics in scores.values():
         assert all(0.0 <= v <= 1.0 for v in metrics.values())
     assert scores["text_path"]["f1"] > scores["keep_everything"]["f1"]

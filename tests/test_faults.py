@@ -70,8 +70,8 @@ def test_corpus_faults_are_reported_counted_and_the_rest_indexed(faulty, tmp_pat
     """Every kind of bad file, including one that vanishes and one unreadable mid-rebuild."""
     real_files, real_read = load.article_files, Path.read_bytes
 
-    def listing_then_vanish(corpus_dir):
-        found = real_files(corpus_dir)
+    def listing_then_vanish(corpus_dir, exclude=()):
+        found = real_files(corpus_dir, exclude)
         (corpus_dir / "vanishes.txt").unlink()  # gone between listing and reading
         return found
 

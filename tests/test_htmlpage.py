@@ -18,6 +18,7 @@ BENCHMARK = REPO.parent / "shared" / "data" / "article-extraction-benchmark"
 sys.path.insert(0, str(REPO / "bench"))
 
 import extraction  # noqa: E402  (bench/extraction.py: the benchmark's own scoring)
+import extraction_sets  # noqa: E402  (bench/extraction_sets.py: the sets' loaders)
 
 # Enough prose that the main-text extractor accepts the page as an article.
 BODY = "".join(
@@ -289,7 +290,7 @@ def test_input_without_markup_is_empty_page(junk: str) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not BENCHMARK.is_dir(), reason=f"benchmark data not found at {BENCHMARK}")
 def test_benchmark_f1() -> None:
-    pages = extraction.load_pages(BENCHMARK, None)
-    counts = [extraction.tp_fp_fn(true, extract_html(html).text) for _, html, true in pages]
+    pages = extraction_sets.load_set("aeb", BENCHMARK)
+    counts = [extraction.tp_fp_fn(p.truth, extract_html(p.html).text) for p in pages]
     # trafilatura alone scores about 0.96 here; falling below means a regression
     assert extraction.score(counts)["f1"] > 0.96

@@ -34,7 +34,11 @@ def test_no_parameters_give_the_defaults():
 
 @pytest.mark.parametrize("param", PARAMETERS, ids=lambda p: p.name)
 def test_a_bad_value_is_refused_naming_its_parameter(param):
-    bad = {"integer": "x", "string": "\u0662" * 4 if param.name == "year" else "x" * 201}
+    bad = {
+        "integer": "x",
+        "boolean": "maybe",
+        "string": "\u0662" * 4 if param.name == "year" else "x" * 201,
+    }
     bad = bad[param.schema["type"]]
     if "enum" in param.schema:
         bad = "nope"

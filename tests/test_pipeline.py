@@ -24,7 +24,7 @@ BODY = (
     ],
 )
 def test_validate_sidecar(raw, clean):
-    assert validate_sidecar(raw) == clean
+    assert validate_sidecar(raw) == (clean, ())
 
 
 @pytest.mark.parametrize(
@@ -36,9 +36,13 @@ def test_validate_sidecar(raw, clean):
         ({"published": "10/02/2024"}, "ISO 8601"),
     ],
 )
-def test_validate_sidecar_refuses_bad_shapes(raw, message):
-    with pytest.raises(ValueError, match=message):
-        validate_sidecar(raw)
+def test_validate_sidecar_refuses_bad_fields_one_by_one(raw, message):
+    if not isinstance(raw, dict):  # not an object at all: the whole sidecar is refused
+        with pytest.raises(ValueError, match=message):
+            validate_sidecar(raw)
+        return
+    fields, [problem] = validate_sidecar(raw)
+    assert fields == {} and message in problem
 
 
 def source(text: str = BODY, **sidecar) -> Source:

@@ -6,7 +6,7 @@ import pytest
 
 from searchapp.build import rebuild_index
 from searchapp.engine.live_index import LiveIndex
-from searchapp.engine.query import parse_user_query
+from searchapp.engine.query import operators_as_words, parse_user_query
 from searchapp.engine.schema import build_schema
 from searchapp.engine.search import SearchRequest, search
 from tests.conftest import make_corpus
@@ -143,3 +143,49 @@ def test_a_leading_wildcard_is_refused_with_a_notice():
 def test_fuzzy_distance_is_capped():
     parsed = parse_user_query("grain~9", build_schema())
     assert "~9" not in parsed.text and "~2" in parsed.text
+
+
+@pytest.mark.parametrize(
+    "typed, searched",
+    [
+        # All capitals: AND / OR / NOT are words (stop words here), not operators.
+        ("USE OF COMPUTERS AND DESIGN NOT FILTERS", "USE OF COMPUTERS and DESIGN not FILTERS"),
+        ("NOTES ON ORBITS", "NOTES ON ORBITS"),  # only whole words change
+        # A lower-case letter anywhere: the capitals are operators, as typed.
+        ("wheat AND barley", "wheat AND barley"),
+        ("Wheat NOT barley", "Wheat NOT barley"),
+        ("2024 OR 2025", "2024 OR 2025"),  # no letters to tell: left as typed
+    ],
+)
+def test_operators_in_an_all_capitals_query_are_words(typed, searched):
+    assert operators_as_words(typed) == searched
+
+
+def test_an_all_capitals_query_with_not_still_finds_the_word_after_it(live):
+    # Read as an operator, NOT would exclude the one article holding "barley".
+    assert ids(live, "WHEAT NOT BARLEY") == {"harvest"}
+    assert ids(live, "wheat NOT barley") == set()
+
+
+def test_a_repeated_word_weighs_as_often_as_it_is_given():
+    parsed = parse_user_query("grain wheat grain Grain", build_schema(), "any")
+    boosts = {leaf.text: leaf.boost for leaf in parsed.query.leaves()}
+    assert boosts == {"grain": 3.0, "wheat": 1.0}
+
+
+def test_a_quoted_phrase_keeps_its_stop_words(tmp_path, open_live):
+    corpus = make_corpus(
+        tmp_path,
+        {
+            "band": "The Who played Tommy at the festival.\n\nFans sang along all night.",
+            "question": "Who played at the festival? Nobody knew.\n\nThe organisers stayed quiet.",
+            "hamlet": "To be or not to be, said the actor, and the hall fell silent.",
+            "other": "Whether to be there or not was the question for the actor.",
+        },
+    )
+    rebuild_index(corpus, tmp_path / "index")
+    live = open_live(tmp_path / "index")
+    assert ids(live, '"The Who" played') == {"band"}
+    assert ids(live, "the who played") == {"band", "question"}  # unquoted: "who played"
+    assert ids(live, '"to be or not to be"') == {"hamlet"}
+    assert ids(live, '"the"') == {"band", "question", "hamlet", "other"}

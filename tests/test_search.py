@@ -484,17 +484,17 @@ def test_a_search_whose_generation_was_pruned_runs_again_on_the_live_one(
     live, _ = build(tmp_path, open_live, _ferries(0, 3))
     real, calls = search_module._search, []
 
-    def pruned_once(live_, request, started):
+    def pruned_once(live_, request, synonyms, started):
         calls.append(request)
         if len(calls) == 1:  # two publishes pruned the generation this search started on
             raise IndexUnavailableError("gone", "gen-pruned")
-        return real(live_, request, started)
+        return real(live_, request, synonyms, started)
 
     monkeypatch.setattr(search_module, "_search", pruned_once)
     assert search(live, SearchRequest(q="ferry")).total == 3 and len(calls) == 2
 
     # Damage in the live generation itself is not retried.
-    def damaged(live_, request, started):
+    def damaged(live_, request, synonyms, started):
         raise IndexUnavailableError("damaged", live.generation().name)
 
     monkeypatch.setattr(search_module, "_search", damaged)

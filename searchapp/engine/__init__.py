@@ -13,6 +13,7 @@ from .highlight import highlight_article
 from .live_index import IndexUnavailableError, LiveIndex
 from .schema import SCHEMA_VERSION, built_with_this_schema
 from .search import MAX_EXPORT_ROWS, export, search, validate
+from .synonyms import Synonyms, SynonymsError, load_synonyms
 from .writing import PARALLEL_THRESHOLD, content_hashes, write_articles
 
 __all__ = [
@@ -23,12 +24,15 @@ __all__ = [
     "ArticleNotFoundError",
     "IndexUnavailableError",
     "LiveIndex",
+    "Synonyms",
+    "SynonymsError",
     "built_with_this_schema",
     "complete",
     "content_hashes",
     "export",
     "get_article",
     "highlight_article",
+    "load_synonyms",
     "related",
     "search",
     "sphinxql",

@@ -93,11 +93,12 @@ def analyse_word(word: str) -> str:
 
 
 class TextAnalyzer(Analyzer):
-    """Words, lowercased, accent-folded, stop words dropped, stemmed (analyse_word).
+    """Words, lowercased, accent-folded, stemmed (analyse_word); stop words kept unstemmed.
 
-    What RegexTokenizer | LowercaseFilter | CharsetFilter | StopFilter | StemFilter give,
-    positions included, in one loop: the chain's per-token generator hops were a fifth
-    of indexing time. Whoosh passes no_morph=True for the unstemmed spelling words.
+    What RegexTokenizer | LowercaseFilter | CharsetFilter | StemFilter give, positions
+    included, in one loop: the chain's per-token generator hops were a fifth of indexing
+    time. Stop words are indexed; a query drops them as StopFilter would, except inside a
+    phrase. Whoosh passes no_morph=True for the unstemmed spelling words.
 
     With `weights`, the text is sections joined by SECTION_BREAK and each word's boost is
     its section's weight. Whoosh adds a word's boosts up into its posting weight, so the
@@ -128,6 +129,9 @@ class TextAnalyzer(Analyzer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        # Stop words are indexed, in place, so a quoted phrase can ask for them ("The Who",
+        # "to be or not to be"); a query drops them unless it is a phrase (removestops=False).
+        querying = mode == "query"
         sections = value.split(SECTION_BREAK) if tokenize else [value]
         pos, char = start_pos, start_char
         for index, section in enumerate(sections):
@@ -137,15 +141,14 @@ class TextAnalyzer(Analyzer):
                 word = match.group()
                 folded = fold_word(word)
                 stopped = is_stop_word(folded)
-                if stopped and removestops:
-                    continue  # no position: "Prince of Wales" matches "prince wales"
+                if stopped and removestops and querying:
+                    continue  # an unquoted "the" is not searched
                 token.text = folded if stopped or no_morph else _stem(folded)
-                token.stopped = stopped
                 if keeporiginal:
                     token.original = word
                 if positions:
                     token.pos = pos
-                    pos += 0 if stopped else 1
+                    pos += 1
                 if chars:
                     token.startchar = char + match.start()
                     token.endchar = char + match.end()

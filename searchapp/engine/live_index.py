@@ -13,6 +13,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ from whoosh.searching import Searcher
 
 from .. import store
 from ..model import CorpusStats, SearchappError
+from ..timeline import parse_day
 from .ranking import weighting
 from .schema import built_with_this_schema
 from .whoosh_private import raised_in_whoosh
@@ -47,6 +49,7 @@ class FacetColumns:
     outlet: tuple[str | None, ...]
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
+    day: tuple[date | None, ...] = ()  # publication day, for the timeline
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,9 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             date_rank = _date_rank(reader)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
+    examples = info.get("examples") if info else None
+    if isinstance(examples, list):
+        stats = replace(stats, examples=tuple(e for e in examples if isinstance(e, str))[:5])
     return Generation(
         name=name,
         index=ix,
@@ -257,8 +263,22 @@ def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
         tuple(a for a in names.split("\n") if a) if names else ()
         for names in text(_column(reader, "authors_column"))
     ]
-    dates = [d for d in text(_column(reader, "published_column")) if d]
-    return _facets_and_stats(reader, name, outlet, authors, year, dates)
+    published = text(_column(reader, "published_column"))
+    dates = [d for d in published if d]
+    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates)
+    return replace(facets, day=_days(published)), stats
+
+
+def _days(published: list[str | None]) -> tuple[date | None, ...]:
+    """Each document's publication day; one date object per distinct day (a few thousand)."""
+    seen: dict[str, date | None] = {}
+    days = []
+    for value in published:
+        key = value[:10] if value else ""
+        if key not in seen:
+            seen[key] = parse_day(key)
+        days.append(seen[key])
+    return tuple(days)
 
 
 def _facets_and_stats(
@@ -271,6 +291,7 @@ def _facets_and_stats(
         outlets=len(outlets),
         first_date=min(dates) if dates else None,
         last_date=max(dates) if dates else None,
+        dated=len(dates),
     )
     return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats
 

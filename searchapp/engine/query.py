@@ -7,8 +7,10 @@ can't make sense of falls back to a plain search for the words, with a notice.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from whoosh import qparser, query
@@ -16,7 +18,7 @@ from whoosh.fields import Schema
 from whoosh.support.levenshtein import distance
 
 from ..model import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS, SearchappError
-from .analysis import WORD_PATTERN, fold_typography
+from .analysis import WORD_PATTERN, TextAnalyzer, fold_typography
 from .schema import SEARCH_FIELD, SPELLING_FIELD, USER_FIELD_ALIASES
 from .whoosh_private import VocabularyTerm
 
@@ -29,6 +31,7 @@ _EXCLUDE = re.compile(r"(?<![^\s(])-(?=[\w\"])")
 _FUZZY = re.compile(r"~(\d+)")
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 _WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
+_OPERATOR_WORD = re.compile(r"\b(?:" + "|".join(sorted(OPERATORS)) + r")\b")
 
 
 class QueryTooLongError(SearchappError, ValueError):
@@ -94,6 +97,41 @@ class TypedFuzzyTermPlugin(qparser.FuzzyTermPlugin):
             return terms[0] if len(terms) == 1 else parser.group.qclass(terms)
 
 
+class WholePhrasePlugin(qparser.PhrasePlugin):
+    """Quoted phrases keep every word: "The Who", "to be or not to be".
+
+    Whoosh's phrase node analyses the phrase like loose words, stop words dropped, so
+    "The Who" searched for "who". The index holds stop words in place (analysis.py), so
+    here the phrase's words are taken with removestops=False.
+    """
+
+    class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            field = parser.schema[fieldname]
+            start = self.textstartchar
+            # Names (authors, outlet) are indexed without stop words: drop them there.
+            keep = isinstance(field.analyzer, TextAnalyzer)
+            analysed = field.tokenize(self.text, mode="query", chars=True, removestops=not keep)
+            # The analyser yields one Token object over and over: copy what is needed.
+            tokens = [(t.text, (start + t.startchar, start + t.endchar)) for t in analysed]
+            if not tokens:
+                return query.NullQuery
+            words, char_ranges = zip(*tokens, strict=True)
+            phrase = parser.phraseclass(
+                fieldname, list(words), slop=self.slop, boost=self.boost, char_ranges=char_ranges
+            )
+            return qparser.attach(phrase, self)
+
+    class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
+        def create(self, parser, match):
+            slop = int(match.group("slop")) if match.group("slop") else 1
+            return WholePhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
+
+    def taggers(self, parser):
+        return [(self.PhraseTagger(self.expr), 0)]
+
+
 def check_bounds(text: str) -> None:
     """Raise QueryTooLongError when a query is too large to run."""
     if len(text) > MAX_QUERY_CHARS:
@@ -110,6 +148,20 @@ def check_bounds(text: str) -> None:
         )
 
 
+def operators_as_words(text: str) -> str:
+    """Lowercase AND / OR / NOT in a query typed all in capitals: there they are words.
+
+    In "USE OF COMPUTERS AND DESIGN OF FILTERS" nothing tells an operator from a word, and
+    reading AND as one made a long query a conjunction (32 of LISA's 35 all-capitals
+    queries hold one; bench/RANKING.md). Operators are still read in any query with a
+    lower-case letter.
+    """
+    rest = _OPERATOR_WORD.sub(" ", text)  # the operators themselves tell nothing
+    if any(c.islower() for c in rest) or not any(c.isupper() for c in rest):
+        return text
+    return _OPERATOR_WORD.sub(lambda m: m.group(0).lower(), text)
+
+
 def words_of(text: str) -> list[str]:
     """The plain words of a query, without operators or field names."""
     text = _FIELD_PREFIX.sub(" ", fold_typography(text))
@@ -118,7 +170,7 @@ def words_of(text: str) -> list[str]:
 
 def has_syntax(text: str) -> bool:
     """True when the query uses phrases, operators, fields or wildcards, not just words."""
-    folded = fold_typography(text)
+    folded = operators_as_words(fold_typography(text))
     if re.search(r'["()*~:]|(?<![^\s(])[-+]', folded):
         return True
     return any(token in OPERATORS for token in folded.split())
@@ -139,6 +191,8 @@ def make_parser(schema: Schema, match: str) -> qparser.QueryParser:
         parser.remove_plugin_class(plugin)
     # "-word" excludes only at the start of a word, so "Jong-un" stays a name.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.remove_plugin_class(qparser.PhrasePlugin)
+    parser.add_plugin(WholePhrasePlugin())
     parser.add_plugin(TypedFuzzyTermPlugin())
     return parser
 
@@ -204,17 +258,39 @@ def _drop_wide_wildcards(text: str) -> tuple[str, list[str]]:
     return _WILDCARD_TERM.sub(check, text), notes
 
 
+def weigh_repeats(q: query.Query) -> query.Query:
+    """A word given n times in a group counts n times, as FTS5 and Lucene count it.
+
+    Whoosh's normalize() drops repeated subqueries, so "library" said four times in a long
+    request weighed as much as a word said once. Run before normalize(): the first copy
+    carries a boost of n. (BM25's query-term frequency; bench/RANKING.md has the figure.)
+    """
+    if not isinstance(q, query.CompoundQuery):
+        return q
+    counts = Counter(weigh_repeats(sub) for sub in q.subqueries)
+    merged = copy.copy(q)
+    merged.subqueries = [
+        sub.with_boost(sub.boost * n) if n > 1 else sub for sub, n in counts.items()
+    ]
+    return merged
+
+
+def parse_with(parser: qparser.QueryParser, text: str) -> query.Query:
+    """Parse, weigh repeated words, then let Whoosh simplify the tree."""
+    return weigh_repeats(parser.parse(text, normalize=False)).normalize()
+
+
 def plain_words_query(text: str, schema: Schema, match: str) -> query.Query:
     """A query for the words alone, every character of syntax ignored."""
     words = [w.lower() for w in words_of(text)]
-    return make_parser(schema, match).parse(" ".join(words))
+    return parse_with(make_parser(schema, match), " ".join(words))
 
 
 def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQuery:
     """Parse a user's query; never raises for bad syntax (bounds are checked separately)."""
     # "Who is Lavrov?": a question mark ending a word is punctuation, not a wildcard
     # that demands one more letter (wom?n inside a word is still a wildcard).
-    folded = _QUESTION_MARK.sub("", fold_typography(text)).strip()
+    folded = operators_as_words(_QUESTION_MARK.sub("", fold_typography(text)).strip())
     problem = _syntax_problem(folded)
     if problem:
         return ParsedQuery(
@@ -227,11 +303,11 @@ def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQue
     fixed, wildcard_notes = _drop_wide_wildcards(fixed)
     notes += wildcard_notes
     try:
-        parsed = make_parser(schema, match).parse(fixed)
+        parsed = parse_with(make_parser(schema, match), fixed)
         if parsed is query.NullQuery and _EXCLUDE.search(fixed):
             # "-word" needs something to subtract from; with no other (non-stop) word it
             # means "everything but", which is what NOT says.
-            parsed = make_parser(schema, match).parse(_EXCLUDE.sub("NOT ", fixed))
+            parsed = parse_with(make_parser(schema, match), _EXCLUDE.sub("NOT ", fixed))
     except Exception:  # Whoosh's parser has many failure modes; all mean "bad syntax"
         return ParsedQuery(
             plain_words_query(folded, schema, match),

@@ -8,11 +8,17 @@ from datetime import datetime
 from whoosh import columns, fields
 
 from ..model import Article, RemovedBlock
-from .analysis import SECTION_BREAK, name_analyzer, text_analyzer, weighted_text_analyzer
+from .analysis import (
+    SECTION_BREAK,
+    is_stop_word,
+    name_analyzer,
+    text_analyzer,
+    weighted_text_analyzer,
+)
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def built_with_this_schema(build_info: dict) -> bool:
@@ -50,6 +56,19 @@ USER_FIELD_ALIASES = {
 }
 
 
+class WordsText(fields.TEXT):
+    """TEXT whose stop words are indexed, for quoted phrases, but left out of its length.
+
+    Counted in, they lengthened every article by about two fifths and moved BM25's length
+    norm: nDCG@10 fell 0.010 on CACM (bench/RANKING.md). Whoosh sums the frequencies this
+    yields into the length and stores positions and weights apart, so a 0 does just that.
+    """
+
+    def index(self, value, **kwargs):
+        for btext, freq, weight, encoded in super().index(value, **kwargs):
+            yield btext, 0 if is_stop_word(btext.decode("utf-8")) else freq, weight, encoded
+
+
 def build_schema() -> fields.Schema:
     """Return a fresh schema (Whoosh field objects hold state, so never share one)."""
     names = name_analyzer()
@@ -57,11 +76,11 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         # Hyphenated words ("AMP-activated", "Jong-un") match as their parts, as in Lucene
         # and SQLite FTS5; "all words" then asks for every part.
-        text=fields.TEXT(
+        text=WordsText(
             analyzer=weighted_text_analyzer(tuple(SECTION_WEIGHTS.values())), spelling=True
         ),
         # Searched only when asked for by name ("title:ferry", "author:smith").
-        title=fields.TEXT(analyzer=text_analyzer(), stored=True),
+        title=WordsText(analyzer=text_analyzer(), stored=True),
         # "Jong-un" in a byline is two tokens; match them as a phrase.
         authors=fields.TEXT(analyzer=names, multitoken_query="phrase", stored=True),
         outlet=fields.TEXT(analyzer=names, multitoken_query="phrase", stored=True),
@@ -72,6 +91,7 @@ def build_schema() -> fields.Schema:
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
         year=fields.ID(sortable=True),
+        language=fields.ID(stored=True, sortable=True),  # ISO 639-1, detected from the text
         published=fields.DATETIME(sortable=True),
         published_text=fields.STORED,
         url=fields.STORED,
@@ -142,6 +162,8 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    if article.language:
+        doc["language"] = article.language
     published = parse_published(article.published)
     if published is not None:
         doc["published"] = published
@@ -169,5 +191,6 @@ def from_stored(stored: dict, with_removed: bool = True) -> Article:
         outlet=stored.get("outlet") or None,
         published=stored.get("published_text"),
         url=stored.get("url"),
+        language=stored.get("language") or None,
         removed=removed,
     )

@@ -25,18 +25,24 @@ from ..model import (
     ResultPage,
     SearchRequest,
 )
+from ..timeline import histogram
+from . import typos
+from .analysis import fold_typography
+from .compounds import compound_groups
 from .highlight import hit_snippets
 from .live_index import FacetColumns, LiveIndex, again_if_moved
 from .query import (
     ParsedQuery,
     check_bounds,
     has_syntax,
+    operators_as_words,
     parse_user_query,
     plain_words_query,
     words_of,
 )
-from .schema import from_stored
+from .schema import SEARCH_FIELD, from_stored
 from .spelling import did_you_mean
+from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
 
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
@@ -67,15 +73,20 @@ def validate(request: SearchRequest) -> None:
         raise InvalidRequestError("q", str(error)) from None
 
 
-def search(live: LiveIndex, request: SearchRequest) -> ResultPage:
+NO_SYNONYMS = Synonyms()
+
+
+def search(live: LiveIndex, request: SearchRequest, synonyms: Synonyms = NO_SYNONYMS) -> ResultPage:
     """Run one search; raises InvalidRequestError or IndexUnavailableError."""
     validate(request)
     started = time.perf_counter()
     # Opening the generation is inside the retry too: it can be pruned before it opens.
-    return again_if_moved(live, lambda: _cached_search(live, request, started))
+    return again_if_moved(live, lambda: _cached_search(live, request, synonyms, started))
 
 
-def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
+def _cached_search(
+    live: LiveIndex, request: SearchRequest, synonyms: Synonyms, started: float
+) -> ResultPage:
     # Same generation and same request give the same page (the request is frozen, so
     # hashable; q is kept as typed because a did-you-mean echoes its spacing).
     key = (live.generation().name, request)
@@ -83,17 +94,31 @@ def _cached_search(live: LiveIndex, request: SearchRequest, started: float) -> R
     if cached is not None:
         took_ms = round((time.perf_counter() - started) * 1000, 2)
         return replace(cached, request=request, took_ms=took_ms)
-    page = _search(live, request, started)
+    page = _search(live, request, synonyms, started)
     if page.generation == key[0]:
         live.results.put(key, page)
     return page
 
 
-def _parse(searcher, request: SearchRequest, notices: list[str]) -> ParsedQuery:
-    """The Whoosh query for a request (Every() when browsing); notices say what changed."""
+def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
+    """The query with the user's synonym groups and the corpus's compounds OR-ed in."""
+    # Operators first: the groups' " OR " would make an all-capitals query look mixed.
+    text = operators_as_words(fold_typography(request.q))
+    text = synonyms.rewrite(text, request.match)
+    return compound_groups(searcher, text).rewrite(text, request.match)
+
+
+def _parse(
+    searcher, request: SearchRequest, notices: list[str], synonyms: Synonyms
+) -> tuple[ParsedQuery, list[typos.Correction]]:
+    """The Whoosh query for a request (Every() when browsing) and the typos it corrects.
+
+    `notices` get what changed, the typo notice first.
+    """
     if not request.q.strip():
-        return ParsedQuery(wq.Every(), "")
-    parsed = parse_user_query(request.q, searcher.schema, request.match)
+        return ParsedQuery(wq.Every(), ""), []
+    expanded = _expanded(searcher, request, synonyms)
+    parsed = parse_user_query(expanded, searcher.schema, request.match)
     if parsed.notice:
         notices.append(parsed.notice)
     parsed = _cap_expansions(parsed, searcher, notices)
@@ -103,10 +128,19 @@ def _parse(searcher, request: SearchRequest, notices: list[str]) -> ParsedQuery:
         notices.append(
             "Your query has only very common words (such as 'the'), which are not searched."
         )
-    return parsed
+    corrections = []
+    if request.typos and parsed.query is not wq.NullQuery:
+        corrector = searcher.corrector(SEARCH_FIELD)
+        corrections = typos.find_corrections(searcher.reader(), corrector, request.q)
+    if corrections:
+        parsed = replace(parsed, query=typos.with_corrections(parsed.query, corrections))
+        notices.insert(0, typos.notice(corrections))
+    return parsed, corrections
 
 
-def _relaxed(searcher, request: SearchRequest, parsed: ParsedQuery) -> wq.Query | None:
+def _relaxed(
+    searcher, request: SearchRequest, parsed: ParsedQuery, corrections: list[typos.Correction]
+) -> wq.Query | None:
     """The any-word query to try when an all-words one found nothing, or None if not apt."""
     if (
         request.q.strip()
@@ -116,20 +150,23 @@ def _relaxed(searcher, request: SearchRequest, parsed: ParsedQuery) -> wq.Query 
         # "Sea Black" to any-word would show articles that don't hold the phrase.
         and (parsed.plain_words or not has_syntax(request.q))
     ):
-        return plain_words_query(request.q, searcher.schema, "any")
+        relaxed = plain_words_query(request.q, searcher.schema, "any")
+        return typos.with_corrections(relaxed, corrections)
     return None
 
 
 RELAXED_NOTICE = "No article has all of your words; showing articles with any of them."
 
 
-def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPage:
+def _search(
+    live: LiveIndex, request: SearchRequest, synonyms: Synonyms, started: float
+) -> ResultPage:
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
         browsing = not request.q.strip()
-        parsed = _parse(searcher, request, notices)
+        parsed, corrections = _parse(searcher, request, notices, synonyms)
         matches = _run(searcher, gen, parsed.query, request, browsing)
-        relaxed = None if matches.total else _relaxed(searcher, request, parsed)
+        relaxed = None if matches.total else _relaxed(searcher, request, parsed, corrections)
         if relaxed is not None:
             matches = _run(searcher, gen, relaxed, request, browsing)
             if matches.total:
@@ -140,9 +177,12 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
-        # Offer a spelling only when the words as typed found nothing, or not all of them.
+        timeline = histogram(Counter(map(gen.facets.day.__getitem__, matches.docnums)))
+        # Offer a spelling only when the words as typed found nothing, or not all of them,
+        # and the close words are not searched already.
         weak = not total or bool(notices)
-        suggestion = did_you_mean(searcher, request.q) if weak and not browsing else None
+        offer = weak and not browsing and not corrections
+        suggestion = did_you_mean(searcher, request.q) if offer else None
     return ResultPage(
         request=request,
         total=total,
@@ -152,6 +192,7 @@ def _search(live: LiveIndex, request: SearchRequest, started: float) -> ResultPa
         suggestion=suggestion,
         notice=" ".join(notices) or None,
         generation=gen.name,
+        timeline=timeline,
     )
 
 
@@ -362,22 +403,27 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     return {"outlet": top(outlets), "author": top(authors), "year": top(years, by_value=True)}
 
 
-def export(live: LiveIndex, request: SearchRequest, cap: int = MAX_EXPORT_ROWS) -> Export:
+def export(
+    live: LiveIndex,
+    request: SearchRequest,
+    cap: int = MAX_EXPORT_ROWS,
+    synonyms: Synonyms = NO_SYNONYMS,
+) -> Export:
     """The page's query, filters and sort over all matches; hits are made chunk by chunk.
 
     Only the order (docnums, and scores for relevance) is held in memory: 100,000 matches
     are a few MB of ints, while their hits with snippets would be several times the CSV.
     """
     validate(request)
-    return again_if_moved(live, lambda: _export(live, request, cap))
+    return again_if_moved(live, lambda: _export(live, request, cap, synonyms))
 
 
-def _export(live: LiveIndex, request: SearchRequest, cap: int) -> Export:
+def _export(live: LiveIndex, request: SearchRequest, cap: int, synonyms: Synonyms) -> Export:
     with live.searcher() as (gen, searcher):
         browsing = not request.q.strip()
-        parsed = _parse(searcher, request, [])
+        parsed, corrections = _parse(searcher, request, [], synonyms)
         total, order = _order(searcher, gen, parsed.query, request, browsing, cap)
-        relaxed = None if total else _relaxed(searcher, request, parsed)
+        relaxed = None if total else _relaxed(searcher, request, parsed, corrections)
         query = parsed.query
         if relaxed is not None:
             query = relaxed

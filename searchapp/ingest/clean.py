@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..model import RemovedBlock
+from . import markers
+from .bounds import article_end, lead_separator, marker_strength
 from .furniture import comments_start, excerpt_run, teaser_run
+from .language import detect_language, stop_words, stopword_share
 from .textshape import (
     HAS_ALNUM,
     ends_sentence,
@@ -40,6 +43,7 @@ __all__ = [
     "Rule",
     "clean_article",
     "derive_title",
+    "find_site_template_lines",
     "find_template_lines",
     "line_key",
     "strip_boilerplate",
@@ -58,6 +62,7 @@ class CleanResult:
     outlet: str | None
     headings: tuple[str, ...]
     lead: str
+    language: str | None = None  # ISO 639-1, detected from the page's prose
 
 
 # --- the page being cleaned ---------------------------------------------------------------
@@ -70,13 +75,22 @@ class _Page:
     # Typed copy (hard-wrapped, or mostly tables) is not a rendered web page: no menus to trim.
     typed: bool = False
     keys: list[str] = field(init=False)
+    first_of: dict[str, int] = field(init=False)  # block key -> index of its first copy
     title_index: int | None = None
     main: tuple[int, int] | None = None  # first and last block of the article proper
     teasers: set[int] = field(default_factory=set)
     comments_from: int | None = None
+    language: str | None = None
+    stop_words: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.keys = [line_key(b) for b in self.blocks]
+        self.first_of = {}
+        for i, key in enumerate(self.keys):
+            self.first_of.setdefault(key, i)
+        # The language of the page's prose, not of its menus: they are mostly English labels.
+        self.language = detect_language("\n".join(b for b in self.blocks if is_prose(b)))
+        self.stop_words = stop_words(self.language)
         self.teasers = teaser_run(self.blocks, self.keys) | excerpt_run(self.blocks)
         self.comments_from = comments_start(self.blocks)
         self.typed = self.typed or sum(map(is_data, self.blocks)) >= 0.3 * len(self.blocks)
@@ -97,16 +111,28 @@ class Rule:
 
     name: str
     test: Test
-    where: Literal["anywhere", "edge"] = "anywhere"
+    where: Literal["anywhere", "edge", "bounds"] = "anywhere"
 
 
-def _pattern(regex: str, max_words: int = 30) -> Test:
-    """A rule that matches a whole short block by regex (long prose is never furniture)."""
+def reads_as_prose(block: str, words: frozenset[str]) -> bool:
+    """A finished sentence of ten words or more in the page's language (a third of it stop
+    words): what a label or a link never is, however it starts."""
+    return word_count(block) >= 10 and ends_sentence(block) and stopword_share(block, words) >= 0.3
+
+
+def _pattern(regex: str, max_words: int = 30, *, sentences_stay: bool = False) -> Test:
+    """A rule that matches a whole short block by regex (long prose is never furniture).
+
+    With `sentences_stay`, a match at the start of a block that reads as prose is outweighed
+    by that evidence: "Related research from the academy found that…" is a sentence.
+    """
     compiled = re.compile(regex, re.IGNORECASE)
 
     def test(page: _Page, i: int) -> bool:
         block = page.blocks[i]
-        return word_count(block) <= max_words and bool(compiled.search(block))
+        if word_count(block) > max_words or not compiled.search(block):
+            return False
+        return not (sentences_stay and reads_as_prose(block, page.stop_words))
 
     return test
 
@@ -115,8 +141,8 @@ _NAME = r"[^\W\d_][\w'’.-]*"
 _NAME_PART = re.compile(
     rf"{_NAME}(?:\s+(?:{_NAME}|de|van|von|der|den|da|di|du|del|al|bin|la|le)){{0,4}}"
 )
-_BYLINE = re.compile(r"^by[:\s]\s*(?P<names>.+?)\s*$", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b)\s*")
+_BYLINE = re.compile(rf"^(?:{markers.BYLINE_WORDS})[:\s]\s*(?P<names>.+?)\s*$", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\b(?:and|und|et|y|e|en|i)\b)\s*")
 
 
 def _byline_names(block: str) -> list[str] | None:
@@ -137,6 +163,15 @@ def _byline(page: _Page, i: int) -> bool:
 
 def _headline_echo(page: _Page, i: int) -> bool:
     return page.title_key is not None and i != page.title_index and page.keys[i] == page.title_key
+
+
+# A page that prints its body twice (or ten times) must not count its words twice. Short
+# lines may repeat on purpose ("Yes.", a refrain, a list of scores), so only longer ones go.
+REPEAT_MIN_WORDS = 8
+
+
+def _repeated(page: _Page, i: int) -> bool:
+    return page.first_of[page.keys[i]] < i and word_count(page.blocks[i]) >= REPEAT_MIN_WORDS
 
 
 def _teaser(page: _Page, i: int) -> bool:
@@ -175,71 +210,53 @@ _REPUBLISHED = re.compile(
 )
 
 # Patterns for the table below. Each matches a whole short block; long prose never matches.
-# "© 2025 Owner" or "Copyright 2025": a symbol or the word then a year, not any mention.
-_COPYRIGHT = r"(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?\d{4}|^(?:©|copyright ©)|all rights reserved"
+# The ones named in many languages live in markers.py.
 _WIRE_TAG = r"^the[- ]\w+[- ]wire$"
 # "Name/Agency/Getty Images": capitalised parts joined by slashes, nothing else.
 _CREDIT_PART = r"[^\W\d_][\w'’.-]*(?:,? [\w'’.-]+){0,4}"
 _CREDIT_SLASHES = rf"^{_CREDIT_PART}(?:\s?/\s?{_CREDIT_PART}){{1,5}}(?<!\.)$"
-_CREDIT_LABEL = (
-    r"^(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:|]|^(?:image|photo) credit|^credit:"
-    r"|^(?:photo|image|picture)s? (?:by|courtesy)\b"
-    r"|\((?:photo|image|picture)s? (?:by|credit|courtesy)\b[^)]*\)\.?$"
-    r"|(?:getty images|shutterstock|istock(?:photo)?|alamy)(?: stock photo)?\.?$"
-)
+# "first appeared on X", and the feed footer's word order "The post … appeared first on X."
 _REPUBLISHED_NOTE = (
     r"(?:first|originally) (?:appeared|published|ran) (?:on|in|at|by)\b"
+    r"|\b(?:appeared|was published) first (?:on|in|at)\b"
     r"|republished (?:with|under|by|from)\b|read the original\b"
-)
-_ADVERT = r"^(?:advertisement|sponsored(?: content)?|ad)$"
-# Prompts speak to the reader (imperative, or "you"/"our"); reporting on a newsletter doesn't.
-_NEWSLETTER = (
-    r"^(?:sign up|subscribe|join (?:our|the)|enter your|register|don['’]t miss|never miss)\b"
-    r"|\b(?:newsletters?|inbox|sign up|subscribe)\b.*\b(?:you|your|our)\b"
-    r"|\b(?:you|your|our)\b.*\b(?:newsletters?|inbox|sign up|subscribe)\b"
-)
-_COOKIES = (
-    r"\bcookies?\b.*\b(?:accept|use|policy|consent|settings)\b"
-    r"|\b(?:accept|consent to)\b.*\bcookies?\b"
-)
-_SHARE = (
-    r"^(?:share|tweet|email|print|copy link|comments?|follow us)\b.{0,40}$"
-    r"|^click to (?:share|email|print|tweet)|\(opens in (?:a )?new window\)"
-    r"|^(?:(?:share|facebook|twitter|whatsapp|pinterest|pint|linkedin|reddit|e-?mail|print"
-    r"|telegram|tumblr|messenger|flipboard|pocket|copy link)\b\W*){2,}"
-)
-_READ_MORE = (
-    r"^(?:read|see|watch|listen)(?: more| also| next| the full)\b|^click here\b"
-    r"|^(?:related|recommended|more from|most (?:read|popular))\b"
 )
 
 # Bump when cleaning changes (a rule here, or the extraction and sidecar handling in
 # pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
 # keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
 # table changes, tests/test_clean.py fails until both are updated together.
-PIPELINE_VERSION = "1"
-RULES_DIGEST = "0d6d0a50338e6978c99fa9948736e6b7b5cdfec517dfd979e8c6b54289395d2f"
+PIPELINE_VERSION = "3"
+RULES_DIGEST = "d97f814005fe57985b0365618d3131dc70efedb6fa0f9ca0ca9b324f28b2b1c9"
 
 # Rows are tried in order; the first that matches names the removal.
 RULES: list[Rule] = [
     Rule("template", _template),  # corpus evidence: the line recurs across many documents
     Rule("symbols_only", _symbols_only),
-    Rule("copyright", _pattern(_COPYRIGHT)),
+    Rule("copyright", _pattern(markers.COPYRIGHT)),
     Rule("wire_tag", _pattern(_WIRE_TAG, max_words=4)),
     Rule("photo_credit", _pattern(_CREDIT_SLASHES, max_words=14)),
-    Rule("photo_credit", _pattern(_CREDIT_LABEL, max_words=20)),
+    Rule("photo_credit", _pattern(markers.CREDIT_LABEL, max_words=20)),
     Rule("republished", _pattern(_REPUBLISHED_NOTE, max_words=45)),
-    Rule("advertisement", _pattern(_ADVERT, max_words=3)),
-    Rule("newsletter", _pattern(_NEWSLETTER, max_words=25)),
-    Rule("cookies", _pattern(_COOKIES, max_words=45)),
-    Rule("share", _pattern(_SHARE, max_words=12)),
-    Rule("read_more", _pattern(_READ_MORE, max_words=20)),
+    Rule("advertisement", _pattern(markers.ADVERT, max_words=3)),
+    Rule("newsletter", _pattern(markers.NEWSLETTER, max_words=25)),
+    Rule("cookies", _pattern(markers.COOKIES, max_words=45)),
+    Rule("share", _pattern(markers.SHARE, max_words=12, sentences_stay=True)),
+    Rule("read_more", _pattern(markers.READ_MORE, max_words=20, sentences_stay=True)),
+    Rule("related", _pattern(markers.RELATED, max_words=12, sentences_stay=True)),
+    Rule("comments", _pattern(markers.COMMENTS, max_words=8)),
+    Rule("tags", _pattern(markers.TAGS, max_words=30)),
+    Rule("author_bio", _pattern(markers.AUTHOR_BIO, max_words=8)),
     Rule("byline", _byline),
     Rule("headline_echo", _headline_echo),
     Rule("teaser_run", _teaser),
     Rule("comments", _comments),
+    Rule("repeated", _repeated),  # the same block again, verbatim: kept once
     Rule("edge_ui", _edge_ui, where="edge"),
     Rule("outside_main", _outside_main, where="edge"),
+    # set by the bounds step, not tested per block: the marker that ends the article, and
+    # everything after it (teasers, bios, comment threads are prose, but not the story)
+    Rule("after_article_end", lambda page, i: False, where="bounds"),
 ]
 
 
@@ -330,7 +347,9 @@ def clean_article(
     for j in range(i, n):
         if j != page.title_index and (name := _judge(page, j, "anywhere")):
             removed[j] = name
-    page.main = _main_region(page, range(i, n), set(removed))
+    page.main = _main_region(page, range(i, n), removed)
+    if page.main is not None and not page.typed:
+        _cut_after_end(page, removed)
     # Furniture at the edges, peeled inwards from both ends past what is already removed.
     for order in () if extracted else (range(i, n), range(n - 1, i - 1, -1)):
         for j in order:
@@ -362,6 +381,7 @@ def clean_article(
         outlet=_outlet(kept_text, dropped),
         headings=headings,
         lead=lead,
+        language=page.language,
     )
 
 
@@ -397,21 +417,31 @@ def _discount_headings(weights: list[int]) -> list[int]:
     return out
 
 
+# Removed lines that sit between a lead and the body and split nothing: they cost the run 0.
+_SEPARATOR_RULES = {"byline", "photo_credit", "share"}
+
+
+def _run_weight(page: _Page, j: int, removed: dict[int, str]) -> int:
+    block = page.blocks[j]
+    if removed.get(j) in _SEPARATOR_RULES or lead_separator(block, word_count(block)):
+        return 0
+    return -LINE_PENALTY if j in removed else _weight(block)
+
+
 def _main_region(
-    page: _Page, candidates: Iterable[int], removed: set[int]
+    page: _Page, candidates: Iterable[int], removed: dict[int, str]
 ) -> tuple[int, int] | None:
     """The run of blocks with the most prose net of furniture (maximum-sum subarray).
 
     Blocks already removed still count against a run, as the furniture they are, so that
-    taking out a menu does not join the article to the teasers beyond it. Ties go to the
-    longer run: losing a paragraph costs more than keeping a stray line.
+    taking out a menu does not join the article to the teasers beyond it; a byline, a
+    caption or a date line costs nothing, so a lead above them stays with the body. Ties
+    go to the longer run: losing a paragraph costs more than keeping a stray line.
     """
     best, best_span = 0, None
     total, start = 0, None
     js = [j for j in candidates if j != page.title_index]
-    weights = _discount_headings(
-        [-LINE_PENALTY if j in removed else _weight(page.blocks[j]) for j in js]
-    )
+    weights = _discount_headings([_run_weight(page, j, removed) for j in js])
     for j, w in zip(js, weights, strict=True):
         if start is None or total < 0:
             total, start = 0, j
@@ -419,6 +449,20 @@ def _main_region(
         if total > 0 and total >= best:
             best, best_span = total, (start, j)
     return best_span
+
+
+def _cut_after_end(page: _Page, removed: dict[int, str]) -> None:
+    """End the article at its end marker; the marker and all after it are removed."""
+    assert page.main is not None
+    counts = [word_count(b) for b in page.blocks]
+    prose = [c if is_prose(b) else 0 for b, c in zip(page.blocks, counts, strict=True)]
+    strength = [marker_strength(b, c) for b, c in zip(page.blocks, counts, strict=True)]
+    end = article_end(prose, strength, page.main, page.comments_from)
+    if end is None:
+        return
+    for j in range(end, len(page.blocks)):
+        removed.setdefault(j, "after_article_end")
+    page.main = (page.main[0], min(page.main[1], end - 1))
 
 
 def _next_is_prose(page: _Page, i: int, removed: dict[int, str]) -> bool:
@@ -461,3 +505,26 @@ def find_template_lines(
         counts.update({line_key(s) for s in text.splitlines() if 0 < word_count(s) <= 15})
     need = max(min_docs, math.ceil(min_share * (docs if total_docs is None else total_docs)))
     return frozenset(k for k, c in counts.items() if c >= need)
+
+
+# A line on this many pages of one site, and on this share of them, is that site's template:
+# a corpus of a thousand sites never gives one site's footer 2% of the documents.
+SITE_MIN_DOCS = 3
+SITE_MIN_SHARE = 0.1
+
+
+def find_site_template_lines(pages: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """Keys of short lines that recur on several pages of the same site.
+
+    `pages` are (site, text) pairs; the site is any stable name for where a page came
+    from (its host, its outlet, its folder).
+    """
+    by_site: dict[str, list[str]] = {}
+    for site, text in pages:
+        by_site.setdefault(site, []).append(text)
+    found: set[str] = set()
+    for texts in by_site.values():
+        if len(texts) >= SITE_MIN_DOCS:
+            share = SITE_MIN_SHARE
+            found |= find_template_lines(texts, min_docs=SITE_MIN_DOCS, min_share=share)
+    return frozenset(found)

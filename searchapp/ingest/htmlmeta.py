@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
+
+from .dates import plausible, shown_date
+from .names import is_credit, person_names
+from .outlets import outlet_key
+from .titles import choose_headline, names_site, split_parts, strip_site
 
 
 @dataclass(frozen=True)
@@ -31,14 +36,18 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMeta:
     """Everything the page says about itself in markup; values are None when absent."""
     meta = _meta_index(tree)
     ld = list(_json_ld_objects(tree))
-    outlet = _outlet(meta, ld)
     url = _url(tree, meta)
+    title_el = tree.find(".//title")
+    page_title = squash_space(title_el.text_content()) if title_el is not None else ""
+    outlet = _outlet(meta, ld, page_title, url)
+    authors = _authors(tree, meta, ld, outlet)
+    title, site_part = _title(tree, meta, ld, page_title, outlet, url, authors)
     return PageMeta(
-        title=_title(tree, meta, outlet, url),
-        authors=_authors(tree, meta, ld, outlet),
+        title=title,
+        authors=authors,
         published=_published(tree, meta, ld),
         url=url,
-        outlet=outlet,
+        outlet=outlet or site_part,
         description=_first(meta, "og:description", "description", "twitter:description"),
     )
 
@@ -69,13 +78,17 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
+_CDATA_RE = re.compile(r"(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>")
+
+
 def _json_ld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict]:
     """Every JSON-LD object on the page, @graph members included; bad JSON is skipped."""
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
+        text = _CDATA_RE.sub("", script.text or "")  # some CMSs wrap the JSON in CDATA
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
             continue
         stack = [data]
@@ -104,15 +117,52 @@ def _ld_names(value: object) -> Iterator[str]:
             yield item["name"]
 
 
-def _outlet(meta: dict[str, list[str]], ld: list[dict]) -> str | None:
-    site = _first(meta, "og:site_name")
-    if site:
-        return site
-    for obj in ld:
-        for name in _ld_names(obj.get("publisher")):
-            if squash_space(name):
-                return squash_space(name)
-    return _first(meta, "application-name")
+def _outlet(
+    meta: dict[str, list[str]], ld: list[dict], page_title: str, url: str | None
+) -> str | None:
+    """The outlet's name as the page gives it: site-name meta, JSON-LD publisher, app name.
+
+    A site name that is a URL ("http://www.tmz.com") or a lower-case handle ("detroitnews")
+    gives way to the publisher's name, or to the <title> part that names the same site; a
+    tagline after the name ("Aktuálně.cz - Víte, co se právě děje") is cut.
+    """
+    publishers = [
+        squash_space(name)
+        for obj in ld
+        if not (_ld_types(obj) & {"Person", "WebPage", "BreadcrumbList"})
+        for name in _ld_names(obj.get("publisher"))
+        if squash_space(name)
+    ]
+    title_parts = [part for _, part in split_parts(page_title)] if page_title else []
+    candidates = [*meta.get("og:site_name", []), *publishers, *meta.get("application-name", [])]
+    for raw in candidates:
+        name = _site_name(raw, title_parts, url)
+        if name is None:
+            continue
+        if name.islower() and " " not in name:
+            # a handle: the publisher or title part that spells the same name properly
+            better = [c for c in [*publishers, *title_parts] if outlet_key(c) == outlet_key(name)]
+            name = better[0] if better else name
+        return name
+    return None
+
+
+def _site_name(raw: str, title_parts: list[str], url: str | None) -> str | None:
+    raw = squash_space(raw)
+    if not raw:
+        return None
+    if re.match(r"^(?:https?:|www\.)", raw, re.IGNORECASE):
+        # a URL for a name: the title part that names its host, if any
+        named = [p for p in title_parts[1:] if names_site(p, None, raw)]
+        return named[-1] if named else None
+    parts = [part for _, part in split_parts(raw)]
+    if len(parts) > 1:
+        # "Name - tagline": the part the <title> or the host also names
+        for part in parts:
+            if part in title_parts or names_site(part, None, url):
+                return part
+        return parts[0]
+    return raw
 
 
 def _url(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> str | None:
@@ -126,93 +176,71 @@ def _url(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> str | None:
     return og_url
 
 
-# " | Site", " - Site", " — Site", " :: Site" at the end of a title.
-_TITLE_SUFFIX_RE = re.compile(
-    r"^(?P<head>.+?)\s+(?:[|\-\u2013\u2014\u00b7\u2022]|::)\s+(?P<tail>[^|\u2013\u2014]+)$"
-)
+def _title(
+    tree: lxml.html.HtmlElement,
+    meta: dict[str, list[str]],
+    ld: list[dict],
+    page_title: str,
+    outlet: str | None,
+    url: str | None,
+    authors: tuple[str, ...],
+) -> tuple[str | None, str | None]:
+    """The headline a reader sees, and the site part its <title> carries (or None).
+
+    The article's <h1> when it agrees with the titles the page marks up; else the JSON-LD
+    headline, og:title or <title>, with site and section parts taken off.
+    """
+    headlines = [
+        squash_space(obj["headline"])
+        for obj in ld
+        if isinstance(obj.get("headline"), str) and squash_space(obj["headline"])
+    ]
+    marked = [
+        t for t in [*meta.get("og:title", []), *headlines, *meta.get("twitter:title", []),
+                    page_title] if t
+    ]  # fmt: skip
+    h1s = [squash_space(h1.text_content()) for h1 in tree.iter("h1")][:5]
+    site_part = strip_site(page_title, outlet, url, authors)[1] if page_title else None
+    chosen = choose_headline([h for h in h1s if h], marked, outlet)
+    if chosen:
+        if site_part is None and page_title:
+            site_part = _rest_of_title(page_title, chosen)
+        return chosen, site_part
+    for text in marked:
+        headline, site = strip_site(text, outlet, url, authors)
+        if headline:
+            return headline, site_part or site
+    first_h1 = next((h for h in h1s if h), None)
+    return first_h1, site_part
+
+
+def _rest_of_title(page_title: str, headline: str) -> str | None:
+    """The site part of "Headline - Site" once the page's own headline is known."""
+    parts = split_parts(page_title)
+    key = squash_key(headline)
+    if len(parts) == 2:
+        (_, first), (_, last) = parts
+        if squash_key(first) == key and len(last.split()) <= 5:
+            return last
+        if squash_key(last) == key and len(first.split()) <= 5:
+            return first
+    return None
 
 
 def squash_key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
 
-def _names_site(suffix: str, outlet: str | None, url: str | None) -> bool:
-    """True when a title suffix is the site's name (outlet, or the URL's host name)."""
-    tail = squash_key(suffix)
-    if not tail:
-        return False
-    names = [squash_key(outlet or "")]
-    host = urlsplit(url or "").hostname or ""
-    names += [squash_key(part) for part in host.split(".") if len(part) > 3]
-    return any(name and (tail == name or name in tail or tail in name) for name in names)
+def _class_xpath(*words: str) -> str:
+    """Elements whose class holds any of the words, in any case."""
+    lower = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    return "//*[" + " or ".join(f"contains({lower}, '{word}')" for word in words) + "]"
 
 
-def _strip_site(title: str, outlet: str | None, url: str | None) -> str:
-    match = _TITLE_SUFFIX_RE.match(title)
-    if match and _names_site(match["tail"], outlet, url):
-        return match["head"].strip()
-    return title
-
-
-def _title(
-    tree: lxml.html.HtmlElement, meta: dict[str, list[str]], outlet: str | None, url: str | None
-) -> str | None:
-    title = _first(meta, "og:title")
-    if not title:
-        title_el = tree.find(".//title")
-        title = squash_space(title_el.text_content()) if title_el is not None else ""
-    if title:
-        return _strip_site(title, outlet, url) or title
-    for h1 in tree.iter("h1"):
-        text = squash_space(h1.text_content())
-        if text:
-            return text
-    return None
-
-
-_BY_RE = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b)\s*", re.IGNORECASE)
-
-
-def _author_names(raw: Iterable[str], outlet: str | None) -> list[str]:
-    """Plain names from author strings: no "By ", no URLs, lists split, outlet dropped."""
-    names = []
-    for value in raw:
-        value = squash_space(value)
-        if not value or re.match(r"^(https?:|www\.)|@", value, re.IGNORECASE):
-            continue  # article:author is often a profile URL, not a name
-        for name in _AUTHOR_SPLIT_RE.split(_BY_RE.sub("", value)):
-            name = name.strip(" .:-")
-            if _is_person(name, outlet):
-                names.append(name)
-    return names
-
-
-# login names some CMSs put where the writer's name belongs
-_PLACEHOLDER_NAMES = {"admin", "administrator", "staff", "editor", "unknown"}
-
-
-def _is_person(name: str, outlet: str | None) -> bool:
-    """True for a plausible writer's name; not a domain, credential, or the outlet itself."""
-    words = name.split()
-    site = squash_key(outlet or "")
-    return bool(
-        words
-        and len(name) <= 60
-        and len(words) <= 5
-        and not re.search(r"\d", name)
-        and not re.search(r"\w\.(com|org|net|co|uk|de|fr)\b", name, re.IGNORECASE)  # "Site.com"
-        and not (len(words) == 1 and name.isupper())  # "MS", "RDN" after "Jane Doe, MS, RDN"
-        and name.casefold() not in _PLACEHOLDER_NAMES
-        and not (site and site in squash_key(name))
-    )
-
-
-# Elements that hold a byline: rel=author links and *byline* / *author* classes.
+# Elements that hold a byline: rel=author links, itemprop=author and *byline* / *author* classes.
 _BYLINE_XPATH = (
     "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
-    " | //*[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline')"
-    " or contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'author')]"
+    " | //*[@itemprop='author'] | " + _class_xpath("byline", "author")
 )
 
 
@@ -233,20 +261,45 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
 def _authors(
     tree: lxml.html.HtmlElement, meta: dict[str, list[str]], ld: list[dict], outlet: str | None
 ) -> tuple[str, ...]:
-    ld_authors = [name for obj in ld for name in _ld_names(obj.get("author"))]
+    article_ld = [obj for obj in ld if _ld_types(obj) & _ARTICLE_TYPES or not _ld_types(obj)]
+    # A JSON-LD Person is a person even when it shares the site's name (a personal blog).
+    people = [
+        item["name"]
+        for obj in article_ld
+        for item in _as_list(obj.get("author"))
+        if isinstance(item, dict)
+        and "Person" in _ld_types(item)
+        and isinstance(item.get("name"), str)
+    ]
     structured = (
-        meta.get("author", [])
+        [name for obj in article_ld for name in _ld_names(obj.get("author"))]
+        + meta.get("author", [])
         + meta.get("article:author", [])
-        + ld_authors
+        + meta.get("article:author_name", [])
+        + meta.get("byl", [])
         + meta.get("dc.creator", [])
         + meta.get("parsely-author", [])
     )
-    # bylines are page text, so only a fallback for pages that name nobody in markup
-    names = _author_names(structured, outlet) or _author_names(_byline_names(tree), outlet)
-    seen: dict[str, str] = {}
-    for name in names:
-        seen.setdefault(squash_key(name), name)
-    return tuple(seen.values())
+    names = person_names(people, None) + person_names(structured, outlet)
+    if names or any(is_credit(value) for value in structured):
+        return tuple(dict.fromkeys(names))  # markup that credits no person ("Staff") says so
+    # Bylines are page text, so only a fallback for pages that name nobody in markup, and
+    # only the first that credits anyone: later ones are teasers, sidebars and comments.
+    for byline in _byline_names(tree):
+        names = person_names([byline], outlet)
+        if names or is_credit(byline):
+            return tuple(names)
+    return ()
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+_ARTICLE_TYPES = {
+    "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "TechArticle", "ScholarlyArticle", "Report", "WebPage", "LiveBlogPosting",
+}  # fmt: skip
 
 
 _DATE_KEYS = (
@@ -293,19 +346,49 @@ def normalise_date(value: str) -> str | None:
         return None
 
 
+# Elements that show the byline or the publication date to the reader.
+_DATELINE_XPATH = _class_xpath("byline", "dateline", "timestamp", "publish", "posted")
+
+
+def _dateline_texts(tree: lxml.html.HtmlElement) -> list[str]:
+    """The first few byline and date-line texts of the page, short ones only."""
+    texts = []
+    for el in tree.xpath(_DATELINE_XPATH):
+        if el.tag in ("script", "style", "meta", "link", "img", "svg", "body", "html"):
+            continue
+        text = squash_space(el.text_content())
+        if 6 <= len(text) <= 150:
+            texts.append(text)
+        if len(texts) == 3:
+            break
+    return texts
+
+
+def _plausible_iso(value: str) -> bool:
+    try:
+        return plausible(date.fromisoformat(value[:10]))
+    except ValueError:
+        return False
+
+
 def _published(
     tree: lxml.html.HtmlElement, meta: dict[str, list[str]], ld: list[dict]
 ) -> str | None:
-    candidates = [value for key in _DATE_KEYS for value in meta.get(key, [])]
-    candidates += [obj["datePublished"] for obj in ld if isinstance(obj.get("datePublished"), str)]
+    shown = shown_date(_dateline_texts(tree))
+    if shown:
+        return shown  # what the reader sees beats what the markup says (often UTC, or wrong)
+    candidates = [obj["datePublished"] for obj in ld if isinstance(obj.get("datePublished"), str)]
+    candidates += [value for key in _DATE_KEYS for value in meta.get(key, [])]
     times = tree.xpath("//time[@datetime]")
-    # a <time> marked as the publication date beats the first one in the page
-    times.sort(
-        key=lambda t: not (t.get("pubdate") is not None or t.get("itemprop") == "datePublished")
-    )
-    candidates += [t.get("datetime") for t in times]
-    for value in candidates:
-        date = normalise_date(value)
-        if date:
-            return date
+    # a <time> marked as the publication date counts; any other only when nothing else does
+    marked = [
+        t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"
+    ]
+    candidates += [t.get("datetime") for t in marked or times[:1]]
+    dates = [d for d in map(normalise_date, candidates) if d and _plausible_iso(d)]
+    if dates:
+        # Pages that give several publication dates (a republished copy's, a UTC one) mean
+        # the first publication by the earliest: medium-3, yahoo-3 and an NBC page of the
+        # judged sample give their original date as the earlier of two.
+        return min(dates, key=lambda d: d[:10])
     return None

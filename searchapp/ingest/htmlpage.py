@@ -39,6 +39,21 @@ def extract_html(html: str) -> HtmlPage:
     )
 
 
+def recall_texts(html: str) -> list[str]:
+    """Fallback texts for a page whose article was not found, best first.
+
+    The extractor's recall-oriented mode, then every paragraph-like block of the page.
+    """
+    tree = _parse(html)
+    if tree is None:
+        return []
+    recall = "\n\n".join(text for _, text in _recall_blocks(tree))
+    tree = _parse(html)  # a fresh tree: the extractor may have pruned the first one
+    body = tree.find("body")
+    visible = "\n\n".join(text for _, text in _html_blocks(body if body is not None else tree))
+    return [text for text in (recall, visible) if text]
+
+
 # --- parsing -------------------------------------------------------------------------
 
 # NUL and other C0 controls make lxml refuse the whole string; they never carry text.
@@ -88,13 +103,20 @@ def _main_blocks(tree: lxml.html.HtmlElement) -> list[Block]:
     return _add_split_body(tree, blocks)
 
 
-def _trafilatura_blocks(tree: lxml.html.HtmlElement, favor_precision: bool) -> list[Block]:
+def _recall_blocks(tree: lxml.html.HtmlElement) -> list[Block]:
+    return _trafilatura_blocks(tree, favor_precision=False, favor_recall=True)
+
+
+def _trafilatura_blocks(
+    tree: lxml.html.HtmlElement, favor_precision: bool, favor_recall: bool = False
+) -> list[Block]:
     try:
         doc = trafilatura.bare_extraction(
             tree,
             include_comments=False,
             include_tables=True,
             favor_precision=favor_precision,
+            favor_recall=favor_recall,
             with_metadata=False,
         )
     except Exception:  # noqa: BLE001 - a third-party parser on hostile input: no text, no crash

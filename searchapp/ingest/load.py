@@ -6,10 +6,11 @@ This is the only module that opens corpus files; it never writes to the corpus.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
+import pathspec
 from charset_normalizer import from_bytes
 
 from ..model import SearchappError, SkippedFile
@@ -39,12 +40,34 @@ class UnchangedFile:
         return TEXT_SUFFIXES[Path(self.path).suffix.lower()]
 
 
-def article_files(corpus_dir: Path) -> list[Path]:
-    """Every article file in the corpus folder (recursively), in a stable order."""
+# Gitignore-syntax patterns in the corpus folder name files that are not articles.
+IGNORE_FILE = ".searchappignore"
+
+
+def ignore_spec(corpus_dir: Path, exclude: Sequence[str] = ()) -> pathspec.GitIgnoreSpec:
+    """The corpus's .searchappignore patterns, then the --exclude globs (gitignore syntax)."""
+    try:
+        lines = (corpus_dir / IGNORE_FILE).read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        lines = []
+    except (OSError, UnicodeDecodeError) as error:
+        raise LoadError(f"cannot read {corpus_dir / IGNORE_FILE}: {error}") from None
+    return pathspec.GitIgnoreSpec.from_lines([*lines, *exclude])
+
+
+def article_files(corpus_dir: Path, exclude: Sequence[str] = ()) -> list[Path]:
+    """Every article file in the corpus folder (recursively), in a stable order.
+
+    Files that .searchappignore or an `exclude` glob names are left out.
+    """
+    spec = ignore_spec(corpus_dir, exclude)
     found = [
         path
         for path in corpus_dir.rglob("*")
-        if not path.name.startswith(".") and path.suffix.lower() in TEXT_SUFFIXES and path.is_file()
+        if not path.name.startswith(".")
+        and path.suffix.lower() in TEXT_SUFFIXES
+        and not spec.match_file(path.relative_to(corpus_dir).as_posix())
+        and path.is_file()
     ]
     # Path's own order, but comparing parts tuples: a Path comparison is several times slower.
     return sorted(found, key=lambda path: path.parts)
@@ -80,18 +103,28 @@ def decode(data: bytes) -> str:
     return str(best)
 
 
-def read_sidecar(path: Path) -> tuple[dict, bytes]:
-    """The metadata in `<stem>.json` beside an article, or ({}, b"") when there is none."""
+@dataclass(frozen=True)
+class Sidecar:
+    """The metadata in `<stem>.json` beside an article: usable fields, raw bytes, warnings."""
+
+    fields: dict
+    data: bytes = b""
+    warnings: tuple[str, ...] = ()
+
+
+def read_sidecar(path: Path) -> Sidecar:
+    """The sidecar beside an article (empty when there is none); LoadError if not JSON."""
     sidecar = path.with_suffix(".json")
     if not sidecar.is_file():
-        return {}, b""
+        return Sidecar({})
     data = sidecar.read_bytes()
     if len(data) > MAX_SIDECAR_BYTES:
         raise LoadError(f"sidecar {sidecar} is larger than {MAX_SIDECAR_BYTES} bytes")
     try:
-        return validate_sidecar(json.loads(data.decode("utf-8-sig"))), data
+        fields, problems = validate_sidecar(json.loads(data.decode("utf-8-sig")))
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
         raise LoadError(f"bad sidecar {sidecar}: {error}") from None
+    return Sidecar(fields, data, tuple(f"sidecar {sidecar.name}: {p}" for p in problems))
 
 
 def file_stamp(path: Path) -> Stamp:
@@ -117,49 +150,65 @@ def read_source(path: Path, corpus_dir: Path, stamp: Stamp | None = None) -> Sou
             raise LoadError(f"file is {size // MB} MB, over the {MAX_FILE_BYTES // MB} MB limit")
         data = path.read_bytes()
         text = decode(data)
-        sidecar, sidecar_bytes = read_sidecar(path)
+        sidecar = read_sidecar(path)
     except LoadError as error:
         return SkippedFile(str(path), str(error))
     except OSError as error:  # vanished or unreadable between listing and reading
         return SkippedFile(str(path), _cannot_read(error))
+    relative = _relative(path, corpus_dir)
     return Source(
-        id=path.stem,
-        path=_relative(path, corpus_dir),
+        id=article_id(relative),
+        path=relative,
         kind=TEXT_SUFFIXES[path.suffix.lower()],
         text=text,
-        raw_hash=content_hash(data, sidecar_bytes),
-        sidecar=sidecar,
+        raw_hash=content_hash(data, sidecar.data),
+        sidecar=sidecar.fields,
         stamp=stamp,
+        warnings=sidecar.warnings,
     )
 
 
+def article_id(relative_path: str) -> str:
+    """The id of the article in a file: its path in the corpus, without the extension.
+
+    "business/001.txt" -> "business/001"; a file at the top keeps its stem as before. Folders
+    are joined by "/" on every system, so an id is the same on Windows and in a URL.
+    """
+    return PurePath(relative_path).with_suffix("").as_posix()
+
+
 def read_corpus(
-    corpus_dir: Path, known_stamps: Mapping[str, Stamp] | None = None
+    corpus_dir: Path,
+    known_stamps: Mapping[str, Stamp] | None = None,
+    exclude: Sequence[str] = (),
 ) -> Iterator[Source | UnchangedFile | SkippedFile]:
-    """Read every article file; duplicate ids (a.txt and a.html) keep the first.
+    """Read every article file; a duplicate id (a.txt beside a.html) keeps the first.
 
     `known_stamps` maps relative paths to their stamps at the last build: a file whose stamp
-    is the same comes back as an UnchangedFile, unread.
+    is the same comes back as an UnchangedFile, unread. `exclude` globs leave files out.
     """
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     known_stamps = known_stamps or {}
     seen: dict[str, str] = {}
-    for path in article_files(corpus_dir):
-        if path.stem in seen:
+    for path in article_files(corpus_dir, exclude):
+        relative = _relative(path, corpus_dir)
+        id_ = article_id(relative)
+        if id_ in seen:
             yield SkippedFile(
-                str(path), f"duplicate article id {path.stem!r} (also {seen[path.stem]})"
+                str(path),
+                f"duplicate article id {id_!r}: {relative} and {seen[id_]} are the same "
+                f"article saved twice; kept {seen[id_]}",
             )
             continue
-        seen[path.stem] = str(path)
+        seen[id_] = relative
         try:
             stamp = file_stamp(path)
         except OSError as error:
             yield SkippedFile(str(path), _cannot_read(error))
             continue
-        relative = _relative(path, corpus_dir)
         if known_stamps.get(relative) == stamp:
-            yield UnchangedFile(path.stem, relative, stamp)
+            yield UnchangedFile(id_, relative, stamp)
         else:
             yield read_source(path, corpus_dir, stamp)
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from ..model import Article, SkippedFile
 from .clean import PIPELINE_VERSION, CleanResult, clean_article, derive_title
-from .htmlpage import extract_html
+from .dates import html_date, parse_written_date, plausible, text_date
+from .htmlpage import extract_html, recall_texts
+from .names import person_names
+from .outlets import agency_name, wire_credit
+from .textshape import is_prose, word_count
 
 SIDECAR_FIELDS = {"title": str, "url": str, "published": str, "outlet": str, "authors": list}
 
@@ -28,6 +33,7 @@ class Source:
     raw_hash: str  # hash of the file and its sidecar bytes
     sidecar: dict = field(default_factory=dict)
     stamp: Stamp | None = None  # taken before the bytes were read; None: not read from disk
+    warnings: tuple[str, ...] = ()  # e.g. a malformed sidecar field that was left out
 
 
 def content_hash(*parts: bytes) -> str:
@@ -39,33 +45,55 @@ def content_hash(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def validate_sidecar(data: object) -> dict:
-    """Check a sidecar's shape; raise ValueError naming the bad key."""
+def validate_sidecar(data: object) -> tuple[dict, tuple[str, ...]]:
+    """A sidecar's usable fields, and one message per malformed field (which is left out).
+
+    Raises ValueError only when the sidecar is not a JSON object at all: one bad field
+    must not cost the others, nor the article.
+    """
     if not isinstance(data, dict):
         raise ValueError("sidecar must be a JSON object")
     clean: dict = {}
+    problems: list[str] = []
     for key, value in data.items():
         if key not in SIDECAR_FIELDS or value is None:
             continue  # unknown keys are ignored so sidecars can carry other tools' data
-        if key == "authors" and isinstance(value, str):
-            value = [value]
-        if not isinstance(value, SIDECAR_FIELDS[key]):
-            raise ValueError(f"sidecar key {key!r} must be a {SIDECAR_FIELDS[key].__name__}")
-        if key == "authors":
-            if not all(isinstance(name, str) for name in value):
-                raise ValueError("sidecar key 'authors' must be a list of strings")
-            value = tuple(name.strip() for name in value if name.strip())
-        elif isinstance(value, str):
-            value = value.strip()
-        if key == "published" and value:
-            try:
-                datetime.fromisoformat(value)
-            except ValueError:
-                raise ValueError(
-                    f"sidecar 'published' is not an ISO 8601 date: {value!r}"
-                ) from None
-        clean[key] = value
-    return clean
+        try:
+            clean[key] = _sidecar_value(key, value)
+        except ValueError as error:
+            problems.append(f"field {key!r} ignored: {error}")
+    return clean, tuple(problems)
+
+
+def _sidecar_value(key: str, value: object) -> object:
+    """One sidecar field checked and tidied; ValueError saying what is wrong with it."""
+    if key == "authors" and isinstance(value, str):
+        value = [value]
+    if not isinstance(value, SIDECAR_FIELDS[key]):
+        raise ValueError(f"must be a {SIDECAR_FIELDS[key].__name__}, not {value!r:.60}")
+    if key == "authors":
+        if not all(isinstance(name, str) for name in value):
+            raise ValueError("must be a list of strings")
+        return tuple(name.strip() for name in value if name.strip())
+    value = value.strip()
+    if key == "published" and value:
+        return _sidecar_date(value)
+    return value
+
+
+def _sidecar_date(value: str) -> str:
+    """An ISO 8601 date, or one written out unambiguously ("11 December 2007"); never one in
+    the future or before 1900."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        written = parse_written_date(value)
+        if written is None:
+            raise ValueError(f"not an ISO 8601 date: {value!r:.60}") from None
+        return written
+    if not plausible(parsed.date()):
+        raise ValueError(f"date in the future or before 1900: {value!r:.60}")
+    return value
 
 
 def web_url(value: str | None) -> str | None:
@@ -88,8 +116,21 @@ def build_article(
     cleaned: CleanResult = clean_article(
         text, template_lines=template_lines, extracted=page is not None
     )
+    extraction = "main"
+    notes = list(source.warnings)
     if not cleaned.text.strip():
-        return SkippedFile(source.path, "no article text left after removing boilerplate")
+        fallback = fallback_clean(source, template_lines)
+        if fallback is None:
+            return SkippedFile(
+                source.path,
+                "no article text left after removing boilerplate",
+                removed=cleaned.removed,
+            )
+        cleaned, extraction = fallback, "fallback"
+        notes.append(FALLBACK_NOTE)
+
+    if hint := looks_like_no_article(source.path, cleaned.text):
+        notes.append(hint)
 
     meta = source.sidecar
     title = meta.get("title") or (page and page.title) or cleaned.title
@@ -98,6 +139,21 @@ def build_article(
         title = derive_title(cleaned.text)
     headings = cleaned.headings or (page.headings if page else ())
     lead = (page and page.description) or cleaned.lead
+    url = web_url(meta.get("url") or (page and page.url) or None)
+    outlet = meta.get("outlet") or (page and page.outlet) or _text_outlet(cleaned)
+    authors = meta.get("authors") or (page and page.authors) or ()
+    if not authors and cleaned.authors:
+        authors = tuple(person_names(cleaned.authors, outlet))
+        # "By Associated Press": an agency credit with no person is the outlet
+        outlet = outlet or next(filter(None, map(agency_name, cleaned.authors)), None)
+    if meta.get("published"):
+        published = meta["published"]
+    elif page is not None:
+        # the byline or markup date, else a dateline opening the article text
+        shown = page.published or text_date(page.text, updates=False)
+        published = html_date(source.text, shown, url)
+    else:
+        published = text_date(source.text, url)
     return Article(
         id=source.id,
         title=title,
@@ -105,11 +161,66 @@ def build_article(
         body=cleaned.text,
         lead=lead or "",
         headings=tuple(headings),
-        authors=tuple(meta.get("authors") or (page and page.authors) or cleaned.authors),
-        outlet=meta.get("outlet") or (page and page.outlet) or cleaned.outlet,
-        published=meta.get("published") or (page and page.published) or None,
-        url=web_url(meta.get("url") or (page and page.url) or None),
+        authors=tuple(authors),
+        outlet=(agency_name(outlet) or outlet) if outlet else None,
+        published=published,
+        url=url,
         source_path=source.path,
         content_hash=source.raw_hash,
+        language=cleaned.language,
         removed=cleaned.removed,
+        extraction=extraction,
+        notes=tuple(notes),
     )
+
+
+# Files a corpus folder often holds beside the articles: indexed, but worth a warning.
+_PROJECT_FILES = {
+    "readme", "license", "licence", "changelog", "changes", "contributing", "copying",
+    "install", "todo", "manifest", "authors", "notice",
+}  # fmt: skip
+
+
+def _text_outlet(cleaned: CleanResult) -> str | None:
+    """The outlet a text names: its dateline or wire credit, else what cleaning found."""
+    paragraphs = cleaned.text.split("\n\n")
+    credit = wire_credit(paragraphs[0], paragraphs[-1]) if paragraphs else None
+    return credit or cleaned.outlet
+
+
+def looks_like_no_article(path: str, text: str) -> str | None:
+    """Why a file looks like no article at all (a README, a table of numbers), or None."""
+    stem = PurePath(path).stem.casefold()
+    if stem.split(".")[0] in _PROJECT_FILES:
+        return f"looks like no article: named like a project file ({PurePath(path).name})"
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    if any(is_prose(b) for b in blocks):
+        return None
+    alnum = sum(c.isalnum() for c in text) or 1
+    digits = sum(c.isdigit() for c in text) / alnum
+    # 20%: a page of wire prose has 2-5% digits; a results table or price list has far more.
+    if digits >= 0.2:
+        return f"looks like no article: mostly numbers ({digits:.0%} digits) and no sentences"
+    return None
+
+
+FALLBACK_NOTE = "indexed from a fallback extraction: the article text was not found"
+# A fallback is only worth indexing when it holds real prose: this many words in
+# sentence-like paragraphs (a menu, a table of numbers or a cookie notice has none).
+FALLBACK_MIN_PROSE_WORDS = 60
+
+
+def fallback_clean(source: Source, template_lines: frozenset[str]) -> CleanResult | None:
+    """The text minus the named furniture patterns, for a page whose article was not found.
+
+    HTML goes through the extractor's recall-oriented mode first, then the page's visible
+    text; either is cleaned with the named patterns only (no edge trimming, which is what
+    removed everything). None when what is left has too little prose to be an article.
+    """
+    texts = recall_texts(source.text) if source.kind == "html" else [source.text]
+    for text in texts:
+        cleaned = clean_article(text, template_lines=template_lines, extracted=True)
+        prose = sum(word_count(b) for b in cleaned.text.split("\n\n") if is_prose(b))
+        if prose >= FALLBACK_MIN_PROSE_WORDS:
+            return cleaned
+    return None

@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
 from ..model import Hit, InvalidRequestError, ResultPage
-from .downloads import EXPORT_TYPES, export_response
+from ..timeline import DateHistogram
+from .downloads import EXPORT_TYPES, export_response, synonyms
 from .openapi import OPENAPI
 from .params import search_request
 from .problems import problem
@@ -44,8 +45,23 @@ def page_json(page: ResultPage) -> dict:
             name: [{"value": f.value, "count": f.count} for f in counts]
             for name, counts in page.facets.items()
         },
+        "date_histogram": histogram_json(page.timeline),
         "suggestion": page.suggestion,
         "notice": page.notice,
+    }
+
+
+def histogram_json(hist: DateHistogram | None) -> dict:
+    """The timeline's counts: every period from the first match to the last, even empty."""
+    if hist is None:
+        return {"interval": "day", "undated": 0, "buckets": []}
+    return {
+        "interval": hist.interval,
+        "undated": hist.undated,
+        "buckets": [
+            {"from": b.start.isoformat(), "to": b.end.isoformat(), "count": b.count}
+            for b in hist.buckets
+        ],
     }
 
 
@@ -59,11 +75,11 @@ def search():
         raise InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
     if kind != "json":
         return export_response(request.args, kind)
-    page = surface().search(live_index(), search_request(request.args))
+    page = surface().search(live_index(), search_request(request.args), synonyms())
     return jsonify(page_json(page))
 
 
-@api.get("/articles/<article_id>")
+@api.get("/articles/<path:article_id>")
 def article(article_id: str):
     found = surface().get_article(live_index(), article_id)
     return jsonify(
@@ -83,7 +99,7 @@ def article(article_id: str):
     )
 
 
-@api.get("/articles/<article_id>/related")
+@api.get("/articles/<path:article_id>/related")
 def related(article_id: str):
     hits = surface().related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})

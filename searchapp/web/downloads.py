@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..engine import LiveIndex
+from ..engine import LiveIndex, Synonyms
 from ..model import InvalidRequestError
 from . import export
 from .atom import FEED_ENTRIES, search_feed
@@ -36,6 +36,10 @@ def surface():
     return current_app.extensions["searchapp.engine"]
 
 
+def synonyms() -> Synonyms:
+    return current_app.extensions["searchapp.synonyms"]
+
+
 def filename(q: str, extension: str) -> str:
     """searchapp-<the query's ASCII words>.<ext>, a safe name for any file system."""
     slug = "-".join(re.findall(r"[a-z0-9]+", q.lower()))[:60].strip("-")
@@ -45,7 +49,7 @@ def filename(q: str, extension: str) -> str:
 def export_response(args: Mapping[str, str], kind: str) -> Response:
     """Stream every match (up to the cap) as `kind`; raises InvalidRequestError."""
     search = search_request(args)
-    result = surface().export(live_index(), search)
+    result = surface().export(live_index(), search, synonyms=synonyms())
     write = export.csv_chunks if kind == "csv" else export.jsonl_chunks
     response = Response(write(result.hits), mimetype=EXPORT_TYPES[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(search.q, kind)}"'
@@ -78,7 +82,7 @@ def search_atom():
         return _bad_request(error)
     newest = replace(search, sort="date", page=1, per_page=FEED_ENTRIES)
     live = live_index()
-    page = surface().search(live, newest)
+    page = surface().search(live, newest, synonyms())
     built = live.stats().built_at
     state = {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k)}
     state.pop("sort", None)  # a feed is always newest first

@@ -37,6 +37,28 @@ _FACET = {
     },
 }
 
+_DATE_HISTOGRAM = {
+    "type": "object",
+    "required": ["interval", "undated", "buckets"],
+    "properties": {
+        "interval": {"type": "string", "enum": ["day", "week", "month", "year"]},
+        "undated": {"type": "integer", "minimum": 0, "description": "matches with no date"},
+        "buckets": {
+            "type": "array",
+            "description": "every period from the first dated match to the last, even empty",
+            "items": {
+                "type": "object",
+                "required": ["from", "to", "count"],
+                "properties": {
+                    "from": {"type": "string", "format": "date"},
+                    "to": {"type": "string", "format": "date", "description": "inclusive"},
+                    "count": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+    },
+}
+
 _PROBLEM = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
@@ -83,7 +105,13 @@ SEARCH_PARAMETERS = [_param(p.name, p.doc, p.schema) for p in PARAMETERS] + [
     )
 ]
 
-_ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_ID_PARAM = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "The article id: its path in the corpus without the extension (business/001).",
+    "schema": {"type": "string"},
+}
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -195,6 +223,7 @@ OPENAPI = {
                     "took_ms",
                     "results",
                     "facets",
+                    "date_histogram",
                     "suggestion",
                     "notice",
                 ],
@@ -210,6 +239,7 @@ OPENAPI = {
                         "required": ["outlet", "author", "year"],
                         "properties": {"outlet": _FACET, "author": _FACET, "year": _FACET},
                     },
+                    "date_histogram": _DATE_HISTOGRAM,
                     "suggestion": _STRING_OR_NULL,
                     "notice": _STRING_OR_NULL,
                 },

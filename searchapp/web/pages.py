@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from .. import timeline
 from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
 from ..ingest.pipeline import web_url
 from ..model import InvalidRequestError
+from .downloads import synonyms
 from .params import STATE_PARAMS, search_request
 
 pages = Blueprint("pages", __name__)
@@ -38,7 +41,21 @@ def url_with(_endpoint: str = "pages.results", **changes) -> str:
 
 @pages.app_context_processor
 def helpers():
-    return {"url_with": url_with, "max_export": surface().MAX_EXPORT_ROWS}
+    return {
+        "url_with": url_with,
+        "max_export": surface().MAX_EXPORT_ROWS,
+        "timeline_bars": timeline.bars,
+        "timeline_label": timeline.label,
+        "chart_size": (timeline.CHART_WIDTH, timeline.CHART_HEIGHT),
+    }
+
+
+@pages.app_template_filter("built")
+def built(seconds: float | None) -> str:
+    """A build time as the pages print it: "2025-07-12 09:30 UTC"."""
+    if seconds is None:
+        return "at an unknown time"
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @pages.get("/")
@@ -55,11 +72,12 @@ def results():
         return render_template(
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
-    page = surface().search(live_index(), search)
-    return render_template("results.html", page=page, q=search.q, error=None)
+    live = live_index()
+    page = surface().search(live, search, synonyms())
+    return render_template("results.html", page=page, q=search.q, error=None, stats=live.stats())
 
 
-@pages.get("/articles/<article_id>")
+@pages.get("/articles/<path:article_id>")
 def article(article_id: str):
     live = live_index()
     try:

@@ -90,6 +90,22 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     return value
 
 
+_BOOLEANS = {"true": True, "1": True, "yes": True, "on": True}
+_BOOLEANS |= {"false": False, "0": False, "no": False, "off": False}
+
+
+def _boolean(default: bool) -> Reader:
+    def read(args: Mapping[str, str], name: str) -> bool:
+        raw = args.get(name, "").strip().lower()
+        if not raw:
+            return default
+        if raw not in _BOOLEANS:
+            raise InvalidRequestError(name, f"{name} must be true or false, not {raw[:20]!r}")
+        return _BOOLEANS[raw]
+
+    return read
+
+
 def _words(choices: tuple[str, ...]) -> str:
     return " or ".join(f"`{c}`" for c in choices)
 
@@ -118,6 +134,14 @@ PARAMETERS = (
         f"{_words(MATCHES)}; `{MATCHES[0]}` (the default) falls back to any word when no "
         "article has them all",
         {"type": "string", "enum": list(MATCHES), "default": MATCHES[0]},
+    ),
+    Param(
+        "typos",
+        "typos",
+        _boolean(True),
+        "`true` (default) or `false`: whether a rare word also searches a far more common "
+        "close word (see the query syntax)",
+        {"type": "boolean", "default": True},
     ),
     Param(
         "outlet",

@@ -53,7 +53,8 @@ __all__ = [
 ]
 
 
-def search(engine: SphinxEngine, request):
+def search(engine: SphinxEngine, request, synonyms=None):
+    # Synonyms expand Whoosh query trees only; searchd answers the query as typed.
     return engine.search(request)
 
 
@@ -69,7 +70,7 @@ def complete(engine: SphinxEngine, text: str):
     return engine.complete(text)
 
 
-def export(engine: SphinxEngine, request):
+def export(engine: SphinxEngine, request, synonyms=None):
     raise IndexUnavailableError(
         "CSV and JSON Lines exports are not implemented for the sphinxql engine yet; "
         "serve with --engine whoosh to export."

@@ -1,0 +1,72 @@
+"""The language an article is written in, and that language's stop words. Pure.
+
+Detection is py3langid (langid.py's model, shipped inside the package: nothing is fetched);
+stop words are the lists jusText ships (trafilatura depends on it), one per language.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+# ISO 639-1 code -> jusText's stop-list name, for the languages we name patterns in and
+# a few more that news corpora hold.
+STOPLIST_NAMES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "sv": "Swedish",
+    "da": "Danish",
+    "cs": "Czech",
+    "ro": "Romanian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ca": "Catalan",
+    "hu": "Hungarian",
+    "fi": "Finnish",
+    "no": "Norwegian_Bokmal",
+    "el": "Greek",
+}
+
+# Below this many words the detector guesses (a caption, a headline): no language then.
+MIN_WORDS = 8
+# Normalised probability the detector must give its answer; langid's scores on news
+# paragraphs are nearly always above 0.99, a mixed or garbled text falls below.
+MIN_CONFIDENCE = 0.9
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when too short or unsure."""
+    if len(_WORD.findall(text[:20_000])) < MIN_WORDS:
+        return None
+    code, confidence = _identifier().classify(text[:20_000])
+    return code if confidence >= MIN_CONFIDENCE else None
+
+
+@lru_cache(maxsize=64)
+def stop_words(language: str | None) -> frozenset[str]:
+    """jusText's stop list for an ISO 639-1 code (casefolded); English when unknown."""
+    import justext
+
+    name = STOPLIST_NAMES.get(language or "en", "English")
+    return frozenset(w.casefold() for w in justext.get_stoplist(name))
+
+
+def stopword_share(text: str, words: frozenset[str]) -> float:
+    """The share of a text's words that are stop words: high in prose, low in menus."""
+    tokens = _WORD.findall(text.casefold())
+    return sum(1 for t in tokens if t in words) / len(tokens) if tokens else 0.0

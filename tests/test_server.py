@@ -1,0 +1,100 @@
+"""The production server on a LAN: slow clients, gunicorn's own errors, bad Host headers."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+
+import pytest
+
+from searchapp import SECURITY_HEADERS, create_app
+from searchapp.build import rebuild_index
+from searchapp.server import HEADER_SECONDS
+
+from .conftest import make_corpus
+from .server_helpers import get_json, serve_process
+
+ARTICLES = {
+    f"a{i}": f"The harbour council met on day {i} to discuss the ferry timetable and dredging."
+    for i in range(3)
+}
+
+
+def _closed_by_server(sock: socket.socket, deadline: float) -> bool:
+    sock.settimeout(max(0.1, deadline - time.monotonic()))
+    try:
+        while sock.recv(4096):  # a 408 or any answer, then the close
+            pass
+    except TimeoutError:
+        return False
+    except OSError:
+        pass
+    return True
+
+
+@pytest.mark.slow
+def test_slow_clients_hold_no_thread_and_are_cut_off_at_the_header_deadline(tmp_path):
+    """64 connections that send one byte (half of them one more each second) and wait.
+
+    Before: the threaded worker gave each a thread; with 2 x 4 threads nobody else was
+    answered while they stayed open.
+    """
+    corpus = make_corpus(tmp_path, ARTICLES)
+    index = tmp_path / "index"
+    with serve_process(corpus, index, workers=1, threads=2) as server:
+        host, port = "127.0.0.1", int(server.base.rsplit(":", 1)[1])
+        slow = []
+        for _ in range(64):
+            sock = socket.create_connection((host, port), timeout=5)
+            sock.sendall(b"G")
+            slow.append(sock)
+        opened = time.monotonic()
+        trickled = b"ET /api/search?q=harbour HTTP/1.1\r\n"
+        for step in range(3):  # a trickle does not reset the deadline
+            for sock in slow[::2]:
+                sock.sendall(trickled[step : step + 1])
+            status, data = get_json(server.base + "/api/search?q=harbour", timeout=5)
+            assert status == 200 and data["total"] == len(ARTICLES)
+            time.sleep(1)
+        deadline = opened + HEADER_SECONDS + 10
+        closed = [_closed_by_server(sock, deadline) for sock in slow]
+        waited = time.monotonic() - opened
+        for sock in slow:
+            sock.close()
+        assert all(closed), f"{closed.count(False)} slow connections still open"
+        assert waited < HEADER_SECONDS + 10
+        print(f"64 slow clients: all closed after {waited:.1f} s; searches answered meanwhile")
+
+        # gunicorn's own error responses carry the app's security headers too.
+        with socket.create_connection((host, port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n")
+            head = _read_head(sock)
+        assert head.startswith("HTTP/1.1 431"), head
+        for name, value in SECURITY_HEADERS.items():
+            assert f"{name}: {value}".lower() in head.lower(), name
+
+
+def _read_head(sock: socket.socket) -> str:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\r\n\r\n")[0].decode("latin-1")
+
+
+@pytest.mark.parametrize("path", ["/search?q=harbour", "/", "/api/search?q=harbour"])
+def test_an_invalid_host_header_is_a_400_without_a_traceback(tmp_path, caplog, path):
+    corpus = make_corpus(tmp_path, ARTICLES)
+    rebuild_index(corpus, tmp_path / "index")
+    app = create_app({"INDEX_DIR": str(tmp_path / "index"), "CORPUS_DIR": str(corpus)})
+    try:
+        with caplog.at_level(logging.ERROR):
+            response = app.test_client().get(path, headers={"Host": "a..b"})
+        assert response.status_code == 400
+        assert "Traceback" not in caplog.text and not caplog.records
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    finally:
+        app.extensions["searchapp.live"].close()
