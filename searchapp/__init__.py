@@ -98,7 +98,7 @@ def _add_edges(app: Flask) -> None:
     def healthz():
         live: LiveIndex = app.extensions["searchapp.live"]
         try:
-            stats = live.stats()
+            stats = live.read_stats()
         except IndexUnavailableError as error:
             body = {
                 "status": "unavailable",

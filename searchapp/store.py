@@ -11,10 +11,12 @@ Readers only ever follow CURRENT, so they see an old build or a new one, never h
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +52,8 @@ def current_generation(index_dir: Path) -> str:
         name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         raise NoIndexError(f"no index in {index_dir}") from None
+    except (UnicodeDecodeError, OSError) as error:  # a damaged pointer: a 503, not a 500
+        raise NoIndexError(f"index pointer in {index_dir} cannot be read ({error})") from None
     if not name.startswith(GEN_PREFIX) or "/" in name or not (index_dir / name).is_dir():
         raise NoIndexError(f"index pointer in {index_dir} names a missing build {name!r}")
     return name
@@ -104,21 +108,43 @@ def read_snapshot(index_dir: Path, name: str) -> CorpusSnapshot | None:
         return None
 
 
+# Folders this process holds the lock of: a POSIX lock never refuses its own process.
+_held: set[str] = set()
+_held_guard = threading.Lock()
+
+
 @contextmanager
 def rebuild_lock(index_dir: Path):
-    """Hold the folder's rebuild lock, or raise RebuildInProgressError at once."""
+    """Hold the folder's rebuild lock, or raise RebuildInProgressError at once.
+
+    A POSIX record lock (lockf), not flock: the build's pool processes do not inherit it,
+    so it dies with the process that took it. With flock, kill -9 of a rebuild left its
+    pool processes holding the lock, and every later rebuild was refused.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "a+") as handle:
+    key = str(index_dir.resolve())
+    busy = RebuildInProgressError(
+        f"another rebuild of {index_dir} is running; wait for it to finish"
+    )
+    with _held_guard:
+        if key in _held:
+            raise busy
+        _held.add(key)
+    try:
+        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RebuildInProgressError(
-                f"another rebuild of {index_dir} is running; wait for it to finish"
-            ) from None
-        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno in (errno.EACCES, errno.EAGAIN):
+                    raise busy from None
+                raise
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(fd)  # releases the lock
+    finally:
+        with _held_guard:
+            _held.discard(key)
 
 
 def new_build_dir(index_dir: Path) -> Path:

@@ -46,13 +46,13 @@ def ids(live, q: str) -> set[str]:
 def reads(monkeypatch) -> list[str]:
     """Names of the files whose bytes were read (articles and sidecars), in order."""
     names: list[str] = []
-    real_read_bytes = Path.read_bytes
+    real_read = load._read_inside
 
-    def read_bytes(self):
-        names.append(self.name)
-        return real_read_bytes(self)
+    def read_inside(path, root, limit):
+        names.append(path.name)
+        return real_read(path, root, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(load, "_read_inside", read_inside)
     return names
 
 
@@ -220,17 +220,17 @@ def test_a_file_changed_while_read_is_read_again(built, monkeypatch, open_live):
     corpus, index_dir = built
     monkeypatch.setattr(build, "RECENT_NS", -(10**15))  # keep every stamp, however fresh
     (corpus / "b.txt").write_text(PEAR, encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    real_read = load._read_inside
 
-    def read_then_written(self):
-        data = real_read_bytes(self)
-        if self.name == "b.txt":  # an editor saves just after the build read the file
-            self.write_text(PEAR + " Prices fell.", encoding="utf-8")
+    def read_then_written(path, root, limit):
+        data = real_read(path, root, limit)
+        if path.name == "b.txt":  # an editor saves just after the build read the file
+            path.write_text(PEAR + " Prices fell.", encoding="utf-8")
         return data
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_written)
+    monkeypatch.setattr(load, "_read_inside", read_then_written)
     rebuild_index(corpus, index_dir, incremental=True)
-    monkeypatch.setattr(Path, "read_bytes", real_read_bytes)
+    monkeypatch.setattr(load, "_read_inside", real_read)
     live = open_live(index_dir)
     assert ids(live, "prices") == set()  # this build indexed what it read
     summary = rebuild_index(corpus, index_dir, incremental=True)

@@ -68,20 +68,20 @@ def faulty(tmp_path) -> Path:
 
 def test_corpus_faults_are_reported_counted_and_the_rest_indexed(faulty, tmp_path, monkeypatch):
     """Every kind of bad file, including one that vanishes and one unreadable mid-rebuild."""
-    real_files, real_read = load.article_files, Path.read_bytes
+    real_scan, real_read = load.scan_corpus, load._read_inside
 
     def listing_then_vanish(corpus_dir, exclude=()):
-        found = real_files(corpus_dir, exclude)
+        found = real_scan(corpus_dir, exclude)
         (corpus_dir / "vanishes.txt").unlink()  # gone between listing and reading
         return found
 
-    def read_bytes(self):
-        if self.name == "unreadable.txt":  # tests run as root: chmod 000 would not block
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def read_inside(path, root, limit):
+        if path.name == "unreadable.txt":  # tests run as root: chmod 000 would not block
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path, root, limit)
 
-    monkeypatch.setattr(load, "article_files", listing_then_vanish)
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(load, "scan_corpus", listing_then_vanish)
+    monkeypatch.setattr(load, "_read_inside", read_inside)
     index = tmp_path / "index"
     result = CliRunner().invoke(
         main, ["rebuild-index", "--corpus", str(faulty), "--index", str(index)]
@@ -284,6 +284,42 @@ def test_a_server_started_on_a_damaged_index_answers_503_then_recovers(tmp_path)
         status, body = get_json(server.base + "/api/search?q=Lavrov")
         assert status == 200 and body["total"] == 5
         assert server.process.poll() is None
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_damage_to_an_open_index_is_seen_by_healthz_and_searches_answer_503(tmp_path):
+    """Before: a stored-fields file truncated under a running server gave 500s on searches
+    while /healthz, which only opened the index, said ok."""
+    index = tmp_path / "index"
+    rebuild_index(SHIPPED_CORPUS, index)
+    app = create_app({"INDEX_DIR": str(index)})
+    client = app.test_client()
+    try:
+        assert client.get("/healthz").get_json()["status"] == "ok"
+        assert client.get("/api/search?q=Lavrov").status_code == 200  # opened and read
+        stored = next((index / _generation(index)).glob("*_stored.col"))
+        stored.write_bytes(stored.read_bytes()[:100])
+        health = client.get("/healthz")
+        assert health.status_code == 503 and "damaged" in health.get_json()["detail"]
+        for path in ("/api/search?q=Lavrov&per_page=11", "/search?q=Lavrov&per_page=11"):
+            assert client.get(path).status_code == 503, path
+    finally:
+        app.extensions["searchapp.live"].close()
+
+
+def test_a_current_pointer_that_is_not_utf8_is_a_503_everywhere(tmp_path):
+    index = tmp_path / "index"
+    rebuild_index(SHIPPED_CORPUS, index)
+    (index / "CURRENT").write_bytes(b"gen-\xff\xfe")
+    app = create_app({"INDEX_DIR": str(index)})
+    client = app.test_client()
+    try:
+        for path in ("/", "/search?q=x", "/api/search?q=x", "/articles/x", "/healthz"):
+            response = client.get(path)
+            assert response.status_code == 503, (path, response.status_code)
+    finally:
+        app.extensions["searchapp.live"].close()
 
 
 # -------------------------------------------------------------------------------- data safety

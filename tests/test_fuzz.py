@@ -22,7 +22,16 @@ from hypothesis import strategies as st
 
 from searchapp import create_app, engine
 from searchapp.build import rebuild_index
-from searchapp.engine.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
+from searchapp.engine.query import (
+    MAX_DISTINCT_WORDS,
+    MAX_EXCLUDED_WORDS,
+    MAX_FUZZY_TERMS,
+    MAX_PHRASE_WORDS,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    MAX_WILDCARD_TERMS,
+    MAX_WORD_CHARS,
+)
 from searchapp.model import InvalidRequestError
 from searchapp.web.params import PARAMETERS
 
@@ -413,6 +422,15 @@ def test_long_natural_language_queries_are_accepted(client, path):
         ("(" * 100_000, f"{MAX_QUERY_CHARS}"),
         ('"' * 100_000, f"{MAX_QUERY_CHARS}"),
         ("é" * 4000, f"{MAX_WORD_CHARS}"),  # one enormous word: took seconds before the bound
+        # The expensive forms, each one past its limit (300 of them took 7 to 90 s).
+        (" OR ".join(f"harbour{i}~2" for i in range(MAX_FUZZY_TERMS + 1)), "fuzzy"),
+        (" OR ".join(f"ha{i}*" for i in range(MAX_WILDCARD_TERMS + 1)), "wildcard"),
+        ("ferry " + " ".join(f"-w{i}" for i in range(MAX_EXCLUDED_WORDS + 1)), "excluded"),
+        ("ferry " + " ".join(f"NOT w{i}" for i in range(MAX_EXCLUDED_WORDS + 1)), "excluded"),
+        (" ".join(f"w{i}" for i in range(MAX_DISTINCT_WORDS + 1)), "different words"),
+        ('"' + "oil " * (MAX_PHRASE_WORDS + 1) + '"', "phrases"),
+        # ~975 distinct words once hit Python's recursion limit: a 503 "damaged index"
+        (" ".join(f"w{i}" for i in range(980)), "different words"),
     ],
 )
 def test_queries_past_the_bounds_are_a_400_naming_the_limit(client, q, limit):

@@ -8,9 +8,17 @@ comes out. A second engine is another package that offers the same names.
 # The second engine, with the same names: searchapp.engine.sphinxql (a Sphinx/Manticore cluster).
 from . import sphinxql  # noqa: E402  (after the names it reuses)
 from .articles import ArticleNotFoundError, get_article, related
+from .budget import QUERY_SECONDS, QueryTooExpensiveError
 from .completion import MAX_COMPLETION_CHARS, complete
 from .highlight import highlight_article
 from .live_index import IndexUnavailableError, LiveIndex
+from .query import (
+    MAX_DISTINCT_WORDS,
+    MAX_EXCLUDED_WORDS,
+    MAX_FUZZY_TERMS,
+    MAX_PHRASE_WORDS,
+    MAX_WILDCARD_TERMS,
+)
 from .schema import SCHEMA_VERSION, built_with_this_schema
 from .search import MAX_EXPORT_ROWS, export, search, validate
 from .synonyms import Synonyms, SynonymsError, load_synonyms
@@ -18,12 +26,19 @@ from .writing import PARALLEL_THRESHOLD, content_hashes, write_articles
 
 __all__ = [
     "MAX_COMPLETION_CHARS",
+    "MAX_DISTINCT_WORDS",
+    "MAX_EXCLUDED_WORDS",
     "MAX_EXPORT_ROWS",
+    "MAX_FUZZY_TERMS",
+    "MAX_PHRASE_WORDS",
+    "MAX_WILDCARD_TERMS",
     "PARALLEL_THRESHOLD",
+    "QUERY_SECONDS",
     "SCHEMA_VERSION",
     "ArticleNotFoundError",
     "IndexUnavailableError",
     "LiveIndex",
+    "QueryTooExpensiveError",
     "Synonyms",
     "SynonymsError",
     "built_with_this_schema",

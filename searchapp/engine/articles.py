@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Article, SearchappError
+from .budget import time_budget
 from .live_index import LiveIndex, again_if_moved
 from .schema import SEARCH_FIELD, from_stored
 from .search import Hit, to_hit
@@ -36,7 +37,11 @@ def related(live: LiveIndex, article_id: str, limit: int = RELATED_LIMIT) -> tup
             if docnum is None:
                 raise ArticleNotFoundError(article_id)
             body = searcher.stored_fields(docnum).get("body") or ""
-            results = searcher.more_like(docnum, SEARCH_FIELD, text=body, top=limit)
-            return tuple(to_hit(hit.fields(), None, hit.score) for hit in results)
+            # Twice the hits, then ties broken by id: equal scores came back in docnum
+            # order, which two builds of one corpus need not share.
+            results = searcher.more_like(docnum, SEARCH_FIELD, text=body, top=2 * limit)
+            ranked = sorted(results, key=lambda hit: (-round(hit.score, 6), hit["id"]))
+            return tuple(to_hit(hit.fields(), None, hit.score) for hit in ranked[:limit])
 
-    return again_if_moved(live, attempt)
+    with time_budget():
+        return again_if_moved(live, attempt)

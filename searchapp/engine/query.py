@@ -18,12 +18,24 @@ from whoosh.fields import Schema
 from whoosh.support.levenshtein import distance
 
 from ..model import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS, SearchappError
+from . import budget
 from .analysis import WORD_PATTERN, TextAnalyzer, fold_typography
 from .schema import SEARCH_FIELD, SPELLING_FIELD, USER_FIELD_ALIASES
 from .whoosh_private import VocabularyTerm
 
 MAX_FUZZY_DISTANCE = 2
 MIN_WILDCARD_PREFIX = 2  # a leading or nearly leading * would scan the whole vocabulary
+# Each of these forms costs far more than a word, so a query holds only a few. Measured on
+# the 21,543 Reuters articles (busy 2-core box): 300 fuzzy terms ran over 90 s, 300 prefixes
+# or exclusions 7-14 s, 990 distinct words (match=any) 49 s. A pasted paragraph (~290
+# distinct words) stays allowed; the time budget (budget.py) stops what is still too slow.
+MAX_FUZZY_TERMS = 8
+MAX_WILDCARD_TERMS = 8
+MAX_EXCLUDED_WORDS = 32
+MAX_DISTINCT_WORDS = 300
+# Words in all "quoted phrases" together: a phrase of one word 900 times took 46 s; a
+# pasted paragraph with quoted speech has ~120.
+MAX_PHRASE_WORDS = 200
 
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):")
@@ -32,6 +44,9 @@ _FUZZY = re.compile(r"~(\d+)")
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 _WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
 _OPERATOR_WORD = re.compile(r"\b(?:" + "|".join(sorted(OPERATORS)) + r")\b")
+_FUZZY_TERM = re.compile(r"\w~")
+_NOT = re.compile(r"(?<![^\s(])NOT(?=[\s(])")
+_PHRASE = re.compile(r'"[^"]*"')
 
 
 class QueryTooLongError(SearchappError, ValueError):
@@ -68,7 +83,9 @@ class TypedFuzzyTerm(VocabularyTerm):
             vocabulary = SPELLING_FIELD
         prefix = self.text[: max(self.prefixlength, 1)]  # keeps the walk to a slice
         seen = set()
-        for raw in ixreader.expand_prefix(vocabulary, prefix):
+        for count, raw in enumerate(ixreader.expand_prefix(vocabulary, prefix)):
+            if not count % 256:  # a short prefix walks much of the vocabulary
+                budget.check()
             word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             if not self.matches_word(word):
                 continue
@@ -146,6 +163,32 @@ def check_bounds(text: str) -> None:
         raise QueryTooLongError(
             f"query has a word of {len(longest)} characters; the limit is {MAX_WORD_CHARS}"
         )
+    _check_expensive_forms(fold_typography(text))
+
+
+def _check_expensive_forms(folded: str) -> None:
+    """Counted on the text, before any parsing or index work."""
+    counts = (
+        (len(_FUZZY_TERM.findall(folded)), MAX_FUZZY_TERMS, "fuzzy terms (word~)"),
+        (len(_WILDCARD_TERM.findall(folded)), MAX_WILDCARD_TERMS, "wildcard terms (word*)"),
+        (
+            len(_EXCLUDE.findall(folded)) + len(_NOT.findall(folded)),
+            MAX_EXCLUDED_WORDS,
+            "excluded words (-word, NOT)",
+        ),
+        (len({w.lower() for w in words_of(folded)}), MAX_DISTINCT_WORDS, "different words"),
+        (
+            # Unmatched quotes make no phrases: the query is searched as plain words.
+            sum(len(WORD_PATTERN.findall(p)) for p in _PHRASE.findall(folded))
+            if folded.count('"') % 2 == 0
+            else 0,
+            MAX_PHRASE_WORDS,
+            "words in quoted phrases",
+        ),
+    )
+    for count, limit, what in counts:
+        if count > limit:
+            raise QueryTooLongError(f"query has {count} {what}; the limit is {limit}")
 
 
 def operators_as_words(text: str) -> str:

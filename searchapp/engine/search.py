@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import sys
 import time
 from collections import Counter
 from collections.abc import Collection, Iterator
@@ -10,8 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import chain
 
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
 
 from ..model import (
     MATCHES,
@@ -26,8 +27,9 @@ from ..model import (
     SearchRequest,
 )
 from ..timeline import histogram
-from . import typos
+from . import budget, typos
 from .analysis import fold_typography
+from .budget import time_budget
 from .compounds import compound_groups
 from .highlight import hit_snippets
 from .live_index import FacetColumns, LiveIndex, again_if_moved
@@ -47,6 +49,9 @@ from .whoosh_private import filter_docnums
 
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
+# Matches between two looks at the time budget: a phrase can cost ~30 ms a match, and a
+# look costs well under a microsecond.
+BUDGET_EVERY = 64
 MAX_EXPORT_ROWS = 100_000  # rows in one CSV/JSON Lines export; the README documents it
 EXPORT_CHUNK = 200  # hits turned from stored fields at a time while an export streams
 
@@ -80,8 +85,9 @@ def search(live: LiveIndex, request: SearchRequest, synonyms: Synonyms = NO_SYNO
     """Run one search; raises InvalidRequestError or IndexUnavailableError."""
     validate(request)
     started = time.perf_counter()
-    # Opening the generation is inside the retry too: it can be pruned before it opens.
-    return again_if_moved(live, lambda: _cached_search(live, request, synonyms, started))
+    with time_budget():
+        # Opening the generation is inside the retry too: it can be pruned before it opens.
+        return again_if_moved(live, lambda: _cached_search(live, request, synonyms, started))
 
 
 def _cached_search(
@@ -96,8 +102,24 @@ def _cached_search(
         return replace(cached, request=request, took_ms=took_ms)
     page = _search(live, request, synonyms, started)
     if page.generation == key[0]:
-        live.results.put(key, page)
+        live.results.put(key, page, cost=_text_bytes(page))
     return page
+
+
+def _text_bytes(page: ResultPage) -> int:
+    """The memory a page's texts take (what makes a cached page large: titles, snippets)."""
+    return sum(
+        sys.getsizeof(text)
+        for hit in page.hits
+        for text in (
+            hit.id,
+            hit.title,
+            hit.url or "",
+            hit.outlet or "",
+            *hit.snippets,
+            *hit.authors,
+        )
+    )
 
 
 def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
@@ -209,13 +231,22 @@ def _run(searcher, gen, q, request: SearchRequest, browsing: bool) -> _Matches:
     flt = _filters(request)
     if browsing or request.sort == "date":
         # No score to rank by: one sorted pass on the generation's date rank.
-        results = searcher.search(q, limit=stop, sortedby=_RankFacet(gen.date_rank), filter=flt)
+        results = _by_date(searcher, gen, q, stop, flt)
         docnums = [results.docnum(i) for i in range(start, min(stop, results.scored_length()))]
         terms = {} if browsing else _matched_terms(searcher, q, docnums)
         page = [(None, docnum, terms.get(docnum, set())) for docnum in docnums]
         return _Matches(len(results), results.docs(), page)
     total, docnums, best = _scored(searcher, gen.date_rank, q, flt, stop)
     return _Matches(total, docnums, best[start:stop])
+
+
+def _by_date(searcher, gen, q: wq.Query, limit: int, flt: wq.Query | None):
+    """Whoosh's sorted search on the date rank, looking at the time budget as it collects."""
+    collector = _Budgeted(searcher.collector(limit=limit, sortedby=_RankFacet(gen.date_rank)))
+    if flt is not None:
+        collector = collectors.FilterCollector(collector, flt)
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 def _scored(
@@ -238,10 +269,14 @@ def _scored(
     context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
     docnums: list[int] = []
     heap: list = []  # (score, -rank, docnum, terms): the worst of the kept on top
+    steps = 0
     for segment, offset in searcher.leaf_searchers():
         matcher = q.matcher(segment, context)
         term_matchers = list(matcher.term_matchers())
         while matcher.is_active():
+            steps += 1
+            if not steps % BUDGET_EVERY:
+                budget.check()
             local = matcher.id()
             docnum = offset + local
             if allowed is None or docnum in allowed:
@@ -294,6 +329,18 @@ def _matched_terms(searcher, q: wq.Query, docnums: list[int]) -> dict[int, set]:
                     m.term() for m in matcher.term_matchers() if m.is_active() and m.id() == docnum
                 }
     return found
+
+
+class _Budgeted(collectors.WrappingCollector):
+    """A Whoosh collector that checks the time budget as it collects (inside any filter)."""
+
+    collected = 0
+
+    def collect(self, sub_docnum):
+        self.collected += 1
+        if not self.collected % BUDGET_EVERY:
+            budget.check()
+        return self.child.collect(sub_docnum)
 
 
 class _RankFacet(sorting.FacetType):
@@ -354,6 +401,8 @@ def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> Parsed
         for count, _ in enumerate(node.expanded_terms(reader), start=1):
             if count > MAX_TERM_EXPANSION:
                 return True
+            if not count % 64:
+                budget.check()
         return False
 
     wide = {n.text for n in parsed.query.leaves() if too_wide(n)}
@@ -415,7 +464,8 @@ def export(
     are a few MB of ints, while their hits with snippets would be several times the CSV.
     """
     validate(request)
-    return again_if_moved(live, lambda: _export(live, request, cap, synonyms))
+    with time_budget():  # finding the matches; the rows then stream at the client's pace
+        return again_if_moved(live, lambda: _export(live, request, cap, synonyms))
 
 
 def _export(live: LiveIndex, request: SearchRequest, cap: int, synonyms: Synonyms) -> Export:
@@ -438,7 +488,7 @@ def _order(searcher, gen, q, request: SearchRequest, browsing: bool, cap: int):
     """(total, [(score, docnum)] of the first `cap` matches in the request's order)."""
     flt = _filters(request)
     if browsing or request.sort == "date":
-        results = searcher.search(q, limit=cap, sortedby=_RankFacet(gen.date_rank), filter=flt)
+        results = _by_date(searcher, gen, q, cap, flt)
         order = [(None, results.docnum(i)) for i in range(results.scored_length())]
         return len(results), order
     total, _, best = _scored(searcher, gen.date_rank, q, flt, cap, with_terms=False)

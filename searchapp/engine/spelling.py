@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import budget
 from .analysis import fold_typography, fold_word, is_stop_word
 from .query import OPERATORS
 from .schema import SEARCH_FIELD, SPELLING_FIELD
@@ -31,6 +32,7 @@ def did_you_mean(searcher, text: str) -> str | None:
             continue
         if checked == MAX_SPELLCHECKED_WORDS:  # ~10 ms a check: a pasted essay would take s
             break
+        budget.check()
         checked += 1
         options = corrector.suggest(key, limit=1, maxdist=2, prefix=1)
         if options and options[0] != key:

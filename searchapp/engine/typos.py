@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from . import budget
 from .analysis import analyse_word, fold_typography, fold_word, is_stop_word
 from .query import OPERATORS
 from .schema import SEARCH_FIELD
@@ -77,6 +78,7 @@ def find_corrections(reader, corrector, text: str) -> list[Correction]:
             continue
         if checked == MAX_CHECKED:
             break
+        budget.check()  # each correction walks the vocabulary, like did-you-mean
         checked += 1
         best = _most_common_close_word(reader, corrector, typed, edits)
         if best is not None and best[1] >= MORE_COMMON * max(df, 1) and best[1] > df:

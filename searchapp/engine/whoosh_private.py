@@ -40,11 +40,13 @@ class VocabularyTerm(query.FuzzyTerm):
 
 
 def raised_in_whoosh(error: BaseException) -> bool:
-    """Whether an exception came out of Whoosh's own code (its traceback ends there).
+    """Whether an exception came out of Whoosh's code (any frame of its traceback is there).
 
     A damaged segment fails inside Whoosh with many types (TypeError from a truncated
     length column, a bare Exception for a bad block) and Whoosh has no error base class to
-    catch instead, so the last frame's file is the only sign that the index is at fault.
+    catch instead, so the frames' files are the only sign that the index is at fault. Any
+    frame, not just the last: a truncated stored-fields file fails in pickle or zlib,
+    called from Whoosh, and was a 500.
     """
     frames = traceback.extract_tb(error.__traceback__)
-    return bool(frames) and f"{os.sep}whoosh{os.sep}" in frames[-1].filename
+    return any(f"{os.sep}whoosh{os.sep}" in frame.filename for frame in frames)

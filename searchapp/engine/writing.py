@@ -6,8 +6,9 @@ result through store.py; this module is the only one that opens an index for wri
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Collection, Iterable
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -15,8 +16,9 @@ from whoosh import index as whoosh_index
 from ..model import Article
 from .schema import build_schema, to_document
 
-# Below this many articles Whoosh's writer processes cost more than they save.
+# Below this many articles a pool of cleaning processes (build.py) costs more than it saves.
 PARALLEL_THRESHOLD = 200
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def content_hashes(generation_dir: Path) -> dict[str, str] | None:
@@ -43,33 +45,37 @@ def write_articles(
     new: bool,
     delete: Collection[str] = (),
     expected: int = 0,
-    procs: int | None = None,
 ) -> int:
     """Delete the `delete` ids, add `articles`, commit; return the articles now indexed.
 
     `new` makes a fresh index in build_dir, else the copy of the live one there is
-    updated. `expected` (how many articles are coming) picks the writer's options.
+    updated.
     """
     ix = whoosh_index.create_in(str(build_dir), build_schema()) if new else None
     ix = ix or whoosh_index.open_dir(str(build_dir))
     # Separate segment files are opened lazily; a compound file is copied into memory.
-    # The writer cancels on an exception and commits otherwise.
-    with ix.writer(compound=False, **_writer_options(expected, new, procs)) as writer:
+    # One writer in this process, so docnums follow the articles' order: Whoosh's
+    # multiprocess writer hung for ever at 0% CPU when one of its processes died (a full
+    # disk), and dropped that process's documents. It cancels on an exception.
+    with ix.writer(compound=False, limitmb=256) as writer:
         for doc_id in delete:
             writer.delete_by_term("id", doc_id)
         for article in articles:
-            writer.add_document(**to_document(article))
+            writer.add_document(**to_document(_without_surrogates(article)))
     with ix.reader() as reader:
         return reader.doc_count()
 
 
-def _writer_options(count: int, full: bool, procs: int | None) -> dict:
-    """Whoosh's own process pool for a big full build: the writer is the slow step.
-
-    Its worker processes each write their own segment (multisegment: no final merge);
-    an incremental build adds a few documents and keeps one plain writer.
-    """
-    workers = procs if procs is not None else min(2, os.cpu_count() or 1)
-    if full and workers > 1 and count >= PARALLEL_THRESHOLD:
-        return {"procs": workers, "multisegment": True, "limitmb": 128}
-    return {"limitmb": 256}
+def _without_surrogates(value):
+    """Lone surrogates (a sidecar's "\\udcff", JSON-LD's too) as U+FFFD, in every text of an
+    Article: the index is UTF-8, and one such character aborted the whole build."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_surrogates(item) for item in value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _without_surrogates(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changes)
+    return value

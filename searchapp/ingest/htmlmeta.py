@@ -89,7 +89,7 @@ def _json_ld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict]:
         text = _CDATA_RE.sub("", script.text or "")  # some CMSs wrap the JSON in CDATA
         try:
             data = json.loads(text, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested thousands deep: lose the JSON-LD only
             continue
         stack = [data]
         while stack:

@@ -6,7 +6,12 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
+from ..engine import (
+    ArticleNotFoundError,
+    IndexUnavailableError,
+    LiveIndex,
+    QueryTooExpensiveError,
+)
 from ..model import Hit, InvalidRequestError, ResultPage
 from ..timeline import DateHistogram
 from .downloads import EXPORT_TYPES, export_response, synonyms
@@ -133,3 +138,8 @@ def unknown_article(error: ArticleNotFoundError):
 @api.errorhandler(IndexUnavailableError)
 def no_index(error: IndexUnavailableError):
     return problem(503, str(error))
+
+
+@api.errorhandler(QueryTooExpensiveError)
+def too_expensive(error: QueryTooExpensiveError):
+    return problem(503, str(error), title="Query too expensive")

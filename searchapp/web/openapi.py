@@ -1,6 +1,6 @@
 """The API's OpenAPI 3.1 description, served at /api/openapi.json and checked by tests."""
 
-from ..engine import MAX_EXPORT_ROWS
+from ..engine import MAX_EXPORT_ROWS, QUERY_SECONDS
 from .downloads import EXPORT_TYPES
 from .params import PARAMETERS
 
@@ -133,7 +133,10 @@ OPENAPI = {
                         },
                     },
                     "400": _problem_response("A parameter is invalid"),
-                    "503": _problem_response("No index built yet, or it is damaged"),
+                    "503": _problem_response(
+                        "No index built yet, or it is damaged; or the query ran out of its "
+                        f"{QUERY_SECONDS:g} s time budget (title 'Query too expensive')"
+                    ),
                 },
             }
         },

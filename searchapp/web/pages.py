@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from .. import timeline
-from ..engine import ArticleNotFoundError, IndexUnavailableError, LiveIndex
+from ..engine import (
+    ArticleNotFoundError,
+    IndexUnavailableError,
+    LiveIndex,
+    QueryTooExpensiveError,
+)
 from ..ingest.pipeline import web_url
 from ..model import InvalidRequestError
 from .downloads import synonyms
@@ -103,4 +108,11 @@ def article(article_id: str):
 def no_index(error: IndexUnavailableError):
     return render_template(
         "error.html", status=503, title="No search index yet", message=str(error)
+    ), 503
+
+
+@pages.app_errorhandler(QueryTooExpensiveError)
+def too_expensive(error: QueryTooExpensiveError):
+    return render_template(
+        "error.html", status=503, title="Query too expensive", message=str(error)
     ), 503

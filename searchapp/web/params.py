@@ -117,7 +117,12 @@ PARAMETERS = (
         "q",
         _query,
         "the query (syntax above); empty browses every article, newest first; at most "
-        f"{MAX_QUERY_CHARS:,} characters and {MAX_QUERY_WORDS:,} words",
+        f"{MAX_QUERY_CHARS:,} characters and {MAX_QUERY_WORDS:,} words, "
+        f"{engine.MAX_DISTINCT_WORDS} of them different, {engine.MAX_FUZZY_TERMS} fuzzy "
+        f"terms (`word~`), {engine.MAX_WILDCARD_TERMS} wildcard terms (`word*`), "
+        f"{engine.MAX_EXCLUDED_WORDS} excluded words (`-word`, `NOT`) and "
+        f"{engine.MAX_PHRASE_WORDS} words in quoted phrases; more is a 400, checked before "
+        "any search work",
         {"type": "string", "maxLength": MAX_QUERY_CHARS},
     ),
     Param(

@@ -15,8 +15,11 @@ TITLES = {
 }
 
 
-def problem(status: int, detail: str, *, type_: str = "about:blank", **extra) -> Response:
+def problem(
+    status: int, detail: str, *, type_: str = "about:blank", title: str | None = None, **extra
+) -> Response:
     """A problem+json response; `extra` adds members such as the bad parameter's name."""
-    body = {"type": type_, "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    title = title or TITLES.get(status, "Error")
+    body = {"type": type_, "title": title, "status": status, "detail": detail}
     body.update(extra)
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
