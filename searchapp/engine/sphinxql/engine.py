@@ -190,6 +190,10 @@ class SphinxEngine:
             built_at=info.get("built_at"),
         )
 
+    def read_stats(self) -> CorpusStats:
+        """The /healthz probe: stats() already asks the master, as a search would."""
+        return self.stats()
+
     def generation(self) -> str:
         return self._run(self._live).generation
 
