@@ -18,6 +18,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from ..analysis import TextAnalyzer
+from ..highlight import wanted_leaves
 from ..query import ParsedQuery, parse_user_query, plain_words_query
 from ..schema import build_schema
 
@@ -150,7 +151,7 @@ def highlight_text(parsed: ParsedQuery, expand: FuzzyExpander | None = None) -> 
     Only words searched in the article text or title are marked, as in the Whoosh engine.
     """
     parts = []
-    for leaf in _wanted_leaves(parsed.query):
+    for leaf in wanted_leaves(parsed.query):
         if leaf.field() in ("text", "title"):
             text = _node(_unlimited(leaf), expand)
             if text:
@@ -163,17 +164,3 @@ def _unlimited(leaf: wq.Query) -> wq.Query:
     copy = leaf.copy()
     copy.fieldname = "text"
     return copy
-
-
-def _wanted_leaves(q: wq.Query):
-    """Leaf queries outside any NOT (and outside the right side of ANDNOT)."""
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from _wanted_leaves(q.a)
-        return
-    if q.is_leaf():
-        yield q
-        return
-    for child in q.children():
-        yield from _wanted_leaves(child)
