@@ -346,7 +346,11 @@ def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | N
         return map(clean_one, sources, repeat(template_lines))
     # The workers die with the build: kill -9 of the build left them running for ever.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
-    results = pool.map(clean_one, sources, repeat(template_lines), chunksize=64)
+    try:
+        results = pool.map(clean_one, sources, repeat(template_lines), chunksize=64)
+    except BrokenProcessPool:  # a worker died while map() was still submitting
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise _lost_worker() from None
     pool.shutdown(wait=False)  # map() has submitted everything; results still stream in
     return _or_build_error(results)
 
@@ -356,9 +360,13 @@ def _or_build_error(results: Iterable) -> Iterable:
     try:
         yield from results
     except BrokenProcessPool:
-        raise BuildError(
-            "a cleaning worker process died (killed, or out of memory); nothing was published"
-        ) from None
+        raise _lost_worker() from None
+
+
+def _lost_worker() -> BuildError:
+    return BuildError(
+        "a cleaning worker process died (killed, or out of memory); nothing was published"
+    )
 
 
 def _die_with_parent() -> None:
