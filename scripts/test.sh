@@ -6,14 +6,17 @@ cd "$(dirname "$0")/.."
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download cannot work
 # here); DejaVu gives its screenshots readable text on a machine with no fonts yet.
-BROWSER_PACKAGES=(chromium fonts-dejavu-core)
-if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
-    echo "Installing ${BROWSER_PACKAGES[*]} for the browser tests (Debian packages)..." >&2
+# sphinxsearch (Sphinx 2.2: searchd, indextool) runs the real local cluster the SphinxQL
+# engine's tests start.
+SYSTEM_PACKAGES=(chromium fonts-dejavu-core sphinxsearch)
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-dejavu-core >/dev/null 2>&1 \
+    || ! command -v searchd >/dev/null 2>&1; then
+    echo "Installing ${SYSTEM_PACKAGES[*]} for the browser and cluster tests (Debian packages)..." >&2
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-        "${BROWSER_PACKAGES[@]}" >/dev/null
+        "${SYSTEM_PACKAGES[@]}" >/dev/null
 fi
 
 python3 -m venv .venv

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
 
 from .engine import IndexUnavailableError, LiveIndex, Synonyms, load_synonyms
+from .engines import engine_settings, open_engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -52,12 +53,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=str(index),
         MAX_CONTENT_LENGTH=64 * 1024,  # the app takes no uploads; refuse large bodies early
         JSON_SORT_KEYS=False,
+        **engine_settings(),
         SYNONYMS_FILE=os.environ.get("SEARCHAPP_SYNONYMS") or None,
     )
     if test_config:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False
-    app.extensions["searchapp.live"] = LiveIndex(Path(app.config["INDEX_DIR"]))
+    surface, handle = open_engine(app.config)
+    app.extensions["searchapp.engine"] = surface  # searchapp.engine or .engine.sphinxql
+    app.extensions["searchapp.live"] = handle
     app.extensions["searchapp.synonyms"] = _synonyms(app)
 
     from .cli import flask_rebuild_index_command

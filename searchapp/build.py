@@ -173,6 +173,25 @@ def group_articles(build_dir: Path) -> Groups:
     return compute_groups(items)
 
 
+def clean_corpus(
+    corpus_dir: Path,
+    procs: int | None = None,
+    wanted: Callable[[Source], bool] | None = None,
+    exclude: Sequence[str] = (),
+) -> tuple[list[Source], list[SkippedFile], Iterable]:
+    """Read and clean the corpus as a full build does, for another engine's writer.
+
+    Returns the sources, the files skipped while reading, and a lazy stream of Article
+    (or SkippedFile, for a file that failed to clean) for the sources `wanted` picks (all
+    by default); template lines are always counted over the whole corpus (`exclude`
+    globs leave files out of it, as in rebuild_index).
+    """
+    corpus = _read(corpus_dir, None, exclude)
+    template_lines = _template_lines(corpus, corpus.sources, None)
+    todo = [s for s in corpus.sources if wanted is None or wanted(s)]
+    return corpus.sources, corpus.skipped, _clean(todo, template_lines, procs)
+
+
 @contextmanager
 def _writable(index_dir: Path):
     """The index folder's own errors (read-only, not a folder) as a BuildError that says so."""
@@ -353,7 +372,11 @@ def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | N
         return map(clean_one, sources, repeat(template_lines))
     # The workers die with the build: kill -9 of the build left them running for ever.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
-    results = pool.map(clean_one, sources, repeat(template_lines), chunksize=64)
+    try:
+        results = pool.map(clean_one, sources, repeat(template_lines), chunksize=64)
+    except BrokenProcessPool:  # a worker died while map() was still submitting
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise _lost_worker() from None
     pool.shutdown(wait=False)  # map() has submitted everything; results still stream in
     return _or_build_error(results)
 
@@ -363,9 +386,13 @@ def _or_build_error(results: Iterable) -> Iterable:
     try:
         yield from results
     except BrokenProcessPool:
-        raise BuildError(
-            "a cleaning worker process died (killed, or out of memory); nothing was published"
-        ) from None
+        raise _lost_worker() from None
+
+
+def _lost_worker() -> BuildError:
+    return BuildError(
+        "a cleaning worker process died (killed, or out of memory); nothing was published"
+    )
 
 
 def _die_with_parent() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -12,9 +13,10 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
-from . import default_dirs
-from .build import BuildError, BuildSummary, rebuild_index
+from . import default_dirs, engine
+from .build import BuildError, BuildSummary, clean_corpus, rebuild_index
 from .engine import SynonymsError, built_with_this_schema, load_synonyms
+from .engines import ENGINES, engine_settings
 from .store import NoIndexError, RebuildInProgressError, current_generation, read_build_info
 
 # Exit status when the index was built but some corpus files were skipped.
@@ -46,10 +48,56 @@ def _dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
     return corpus_dir or default_corpus, index_dir or default_index
 
 
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Where the articles are indexed and searched: a Whoosh index folder, or a Sphinx / "
+    "Manticore cluster over SphinxQL. Default: $SEARCHAPP_ENGINE or whoosh.",
+)
+_cluster_option = click.option(
+    "--sphinx-cluster",
+    "cluster_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder `searchapp sphinx-config` wrote (its cluster.json names the master and the "
+    "shards). Default: $SEARCHAPP_SPHINX_CLUSTER or ./sphinx-cluster.",
+)
+
+
+def _engine_config(engine: str | None, cluster_dir: Path | None, **extra) -> dict:
+    """ENGINE and SPHINX_* settings: options first, then the environment."""
+    settings = engine_settings()
+    if engine:
+        settings["ENGINE"] = engine
+    if cluster_dir:
+        settings["SPHINX_CLUSTER"] = str(cluster_dir)
+    if settings["ENGINE"] == "sphinxql" and not settings["SPHINX_CLUSTER"]:
+        settings["SPHINX_CLUSTER"] = "sphinx-cluster"
+    settings.update({k: v for k, v in extra.items() if v is not None})
+    return settings
+
+
+def _layout(settings: dict):
+    read_layout = engine.sphinxql.read_layout
+
+    try:
+        return read_layout(Path(settings["SPHINX_CLUSTER"]))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
 def run_rebuild(
-    corpus_dir: Path, index_dir: Path, incremental: bool, exclude: tuple[str, ...] = ()
+    corpus_dir: Path,
+    index_dir: Path,
+    incremental: bool,
+    settings: dict | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> BuildSummary:
-    """Rebuild with a progress bar on a terminal; ClickException on failure."""
+    """Rebuild with a progress bar on a terminal; ClickException on failure.
+
+    With settings naming the sphinxql engine, the articles go to that cluster instead.
+    """
     if not corpus_dir.is_dir():
         raise click.ClickException(f"corpus folder not found: {corpus_dir}")
     bar = None
@@ -65,12 +113,22 @@ def run_rebuild(
         bar.update(1)
 
     try:
-        summary = rebuild_index(
-            corpus_dir, index_dir, incremental=incremental, progress=progress, exclude=exclude
-        )
+        if settings and settings["ENGINE"] == "sphinxql":
+            layout = _layout(settings)
+            summary = engine.sphinxql.rebuild_cluster(
+                corpus_dir,
+                layout,
+                clean_corpus=functools.partial(clean_corpus, exclude=exclude),
+                incremental=incremental,
+                progress=progress,
+            )
+        else:
+            summary = rebuild_index(
+                corpus_dir, index_dir, incremental=incremental, progress=progress, exclude=exclude
+            )
     except RebuildInProgressError as error:
         raise click.ClickException(str(error)) from None
-    except BuildError as error:
+    except (BuildError, engine.sphinxql.BuildError) as error:
         raise click.ClickException(
             f"rebuild failed, the previous index is still serving: {error}"
         ) from None
@@ -101,15 +159,23 @@ def run_rebuild(
     help="Leave out corpus files matching GLOB (gitignore syntax, e.g. 'drafts/' or '*.csv.txt'); "
     "repeatable, and added to the corpus's .searchappignore.",
 )
+@_engine_option
+@_cluster_option
 def rebuild_index_command(
-    corpus_dir: Path | None, index_dir: Path | None, incremental: bool, exclude: tuple[str, ...]
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+    incremental: bool,
+    exclude: tuple[str, ...],
+    engine: str | None,
+    cluster_dir: Path | None,
 ):
     """Rebuild the search index from the corpus while search keeps serving.
 
     Example: searchapp rebuild-index --corpus corpus --index index --exclude 'drafts/'
     """
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
-    summary = run_rebuild(corpus_dir, index_dir, incremental, exclude)
+    settings = _engine_config(engine, cluster_dir)
+    summary = run_rebuild(corpus_dir, index_dir, incremental, settings, exclude)
     if summary.skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -192,8 +258,35 @@ def inspect_command(article: str, corpus_dir: Path | None):
 )
 @_corpus_option
 @_index_option
+@_engine_option
+@_cluster_option
+@click.option(
+    "--sphinx-master",
+    default=None,
+    help="host:port of the cluster master's SphinxQL listener, when it is not the one "
+    "--sphinx-cluster names (a remote or Manticore cluster). Default: $SEARCHAPP_SPHINX_MASTER.",
+)
+@click.option(
+    "--sphinx-timeout-ms",
+    type=click.IntRange(50, 600_000),
+    default=None,
+    help="Per-request query time budget on the cluster (searchd max_query_time). "
+    "Default: $SEARCHAPP_SPHINX_TIMEOUT_MS or 3000.",
+)
 def serve_command(
-    host, port, workers, threads, watch, open_browser, synonyms_file, corpus_dir, index_dir
+    host,
+    port,
+    workers,
+    threads,
+    watch,
+    open_browser,
+    synonyms_file,
+    corpus_dir,
+    index_dir,
+    engine,
+    cluster_dir,
+    sphinx_master,
+    sphinx_timeout_ms,
 ):
     """Serve the web app and API with a production server (builds the index if none).
 
@@ -213,6 +306,39 @@ def serve_command(
         except SynonymsError as error:
             raise click.ClickException(f"{error} (pass a UTF-8 text file)") from None
         os.environ["SEARCHAPP_SYNONYMS"] = str(synonyms_file.resolve())  # workers inherit it
+    settings = _engine_config(
+        engine,
+        cluster_dir,
+        SPHINX_MASTER=sphinx_master,
+        SPHINX_TIMEOUT_MS=sphinx_timeout_ms,
+    )
+    if settings["ENGINE"] == "sphinxql":
+        # --watch rebuilds a Whoosh index folder; the cluster is rebuilt by rebuild-index.
+        if watch:
+            raise click.ClickException("--watch works with --engine whoosh only")
+        _build_cluster_if_empty(corpus_dir, settings)
+    else:
+        _build_index_if_stale(corpus_dir, index_dir)
+    watcher = _start_watcher(corpus_dir, index_dir) if watch else None
+    try:
+        serve(
+            host=host,
+            port=port,
+            workers=workers,
+            threads=threads,
+            corpus_dir=corpus_dir,
+            index_dir=index_dir,
+            open_browser=open_browser,
+            settings=settings,
+        )
+    finally:
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait(timeout=30)
+
+
+def _build_index_if_stale(corpus_dir: Path, index_dir: Path) -> None:
+    """Build the Whoosh index first when there is none or another version built it."""
     try:
         live = current_generation(index_dir)
     except NoIndexError:
@@ -226,21 +352,6 @@ def serve_command(
                 err=True,
             )
             run_rebuild(corpus_dir, index_dir, incremental=False)
-    watcher = _start_watcher(corpus_dir, index_dir) if watch else None
-    try:
-        serve(
-            host=host,
-            port=port,
-            workers=workers,
-            threads=threads,
-            corpus_dir=corpus_dir,
-            index_dir=index_dir,
-            open_browser=open_browser,
-        )
-    finally:
-        if watcher is not None:
-            watcher.terminate()
-            watcher.wait(timeout=30)
 
 
 def _start_watcher(corpus_dir: Path, index_dir: Path) -> subprocess.Popen:
@@ -268,6 +379,75 @@ def watch_command(corpus_dir: Path | None, index_dir: Path | None):
     watch_corpus(corpus_dir, index_dir, lambda line: click.echo(line, err=True))
 
 
+def _build_cluster_if_empty(corpus_dir: Path, settings: dict) -> None:
+    """Build into the cluster first when it has no build yet (as serve does for Whoosh)."""
+    sphinx = engine.sphinxql
+
+    if settings.get("SPHINX_MASTER"):
+        return  # a cluster this machine does not run: it is built where it runs
+    layout = _layout(settings)
+    try:
+        meta = sphinx.read_meta(sphinx.node_address(layout.master))
+    except sphinx.ClusterUnavailableError as error:
+        raise click.ClickException(
+            f"{error}; start the cluster with `sh {layout.folder}/start.sh`"
+        ) from None
+    if meta is None:
+        click.echo(f"No build in the cluster yet; building it from {corpus_dir} first.", err=True)
+        run_rebuild(corpus_dir, Path("."), incremental=False, settings=settings)
+
+
+@click.command("sphinx-config")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("sphinx-cluster"),
+    show_default=True,
+    help="Folder to write the searchd configs, data folders and start/stop scripts into.",
+)
+@click.option(
+    "--shards",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Number of RT shards behind the master's distributed index.",
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address every node listens on."
+)
+@click.option(
+    "--base-port",
+    default=0,
+    type=click.IntRange(0, 65000),
+    help="First of 1 + 2*shards consecutive ports (master, then each shard's SphinxQL and "
+    "agent port). Default: free ports picked now.",
+)
+@click.option("--start", is_flag=True, help="Start the nodes too, and wait until they answer.")
+def sphinx_config_command(folder: Path, shards: int, host: str, base_port: int, start: bool):
+    """Write searchd configs for N local RT shards and a master with a distributed index.
+
+    Example: searchapp sphinx-config --dir sphinx-cluster --shards 2 && sh sphinx-cluster/start.sh
+    """
+    cluster = config = engine.sphinxql
+
+    layout = config.plan_layout(folder, shards, host=host, base_port=base_port)
+    config.write_cluster(layout)
+    click.echo(f"Wrote {len(layout.nodes)} searchd configs into {layout.folder}")
+    click.echo(f"master (SphinxQL): {layout.master.address}")
+    for shard in layout.shards:
+        click.echo(f"{shard.name}: {shard.address} (agents on port {shard.agent_port})")
+    if start:
+        try:
+            cluster.start_cluster(layout)
+        except (cluster.ClusterUnavailableError, cluster.SearchdMissingError) as error:
+            raise click.ClickException(str(error)) from None
+        click.echo("started; stop with: sh " + str(layout.folder / config.STOP_SCRIPT))
+    else:
+        click.echo("start it with: sh " + str(layout.folder / config.START_SCRIPT))
+    click.echo(f"then: searchapp rebuild-index --engine sphinxql --sphinx-cluster {layout.folder}")
+
+
 @click.group()
 @click.version_option(package_name="searchapp", prog_name="searchapp")
 def main():
@@ -277,4 +457,5 @@ def main():
 main.add_command(rebuild_index_command)
 main.add_command(inspect_command)
 main.add_command(serve_command)
+main.add_command(sphinx_config_command)
 main.add_command(watch_command)

@@ -83,8 +83,12 @@ def serve(
     corpus_dir: Path,
     index_dir: Path,
     open_browser: bool = False,
+    settings: dict | None = None,
 ) -> None:
-    """Serve until interrupted, saying where and when it stops (see announce.py)."""
+    """Serve until interrupted, saying where and when it stops (see announce.py).
+
+    `settings` picks the engine (engines.engine_settings).
+    """
     urls: list[str] = []
 
     def when_ready(arbiter) -> None:
@@ -123,5 +127,5 @@ def serve(
         "when_ready": when_ready,
         "on_exit": on_exit,
     }
-    app_config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir)}
+    app_config = {"CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index_dir), **(settings or {})}
     _Server(options, app_config, threads).run()

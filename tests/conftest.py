@@ -80,3 +80,43 @@ def app(built_index):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def sphinx_cluster(tmp_path_factory):
+    """Two RT shards and a master, started once for the session and stopped at its end."""
+    from tests.sphinx_helpers import need_searchd, start_local_cluster, stop_local_cluster
+
+    need_searchd()
+    layout = start_local_cluster(tmp_path_factory.mktemp("sphinx") / "cluster")
+    yield layout
+    stop_local_cluster(layout)
+
+
+@pytest.fixture(scope="session")
+def sphinx_shipped(sphinx_cluster):
+    """The shipped corpus written into the session's cluster."""
+    from tests.sphinx_helpers import build_cluster
+
+    build_cluster(SHIPPED_CORPUS, sphinx_cluster)
+    return sphinx_cluster
+
+
+@pytest.fixture(scope="session")
+def sphinx_app(sphinx_shipped):
+    """The web app over the shipped corpus, answered by the SphinxQL engine."""
+    app = create_app(
+        {"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(sphinx_shipped.folder), "TESTING": True}
+    )
+    yield app
+    app.extensions["searchapp.live"].close()
+
+
+ENGINES = ("whoosh", "sphinxql")
+
+
+@pytest.fixture(params=ENGINES)
+def any_client(request):
+    """A test client of the app over the shipped corpus, once per engine."""
+    name = "app" if request.param == "whoosh" else "sphinx_app"
+    return request.getfixturevalue(name).test_client()

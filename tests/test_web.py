@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from searchapp import create_app
 from searchapp.build import rebuild_index
 
 from .conftest import make_corpus
 
 ARTICLE = "000_0094f72c2f52c878"
+
+
+@pytest.fixture
+def client(any_client):
+    """Every page test here runs against both engines."""
+    return any_client
 
 
 class TagCollector(HTMLParser):

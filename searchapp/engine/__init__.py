@@ -5,6 +5,8 @@ nothing Whoosh-typed (searchers, queries, schemas, stored fields, docnums, field
 comes out. A second engine is another package that offers the same names.
 """
 
+# The second engine, with the same names: searchapp.engine.sphinxql (a Sphinx/Manticore cluster).
+from . import sphinxql  # noqa: E402  (after the names it reuses)
 from .articles import ArticleNotFoundError, get_article, related
 from .budget import QUERY_SECONDS, QueryTooExpensiveError
 from .completion import MAX_COMPLETION_CHARS, complete
@@ -54,6 +56,7 @@ __all__ = [
     "read_profiles",
     "related",
     "search",
+    "sphinxql",
     "story_link",
     "validate",
     "write_articles",

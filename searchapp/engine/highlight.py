@@ -229,7 +229,7 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     typed = {fold_word(word) for word in WORD_PATTERN.findall(body)}
     stems = {word: analyse_word(word) for word in typed}
     terms: set[str] = set()
-    for node in _wanted_leaves(q):
+    for node in wanted_leaves(q):
         if node.field() not in TEXT_FIELDS:
             continue
         if isinstance(node, TypedFuzzyTerm):  # compares words as typed, not stems
@@ -252,18 +252,18 @@ def _expands_to(node: wq.MultiTerm, word: str) -> bool:
     return False
 
 
-def _wanted_leaves(q: wq.Query):
+def wanted_leaves(q: wq.Query):  # also the SphinxQL engine's: which words to mark
     """Leaf queries outside any NOT (and outside the right side of ANDNOT)."""
     if isinstance(q, wq.Not):
         return
     if isinstance(q, wq.AndNot):
-        yield from _wanted_leaves(q.a)
+        yield from wanted_leaves(q.a)
         return
     if q.is_leaf():
         yield q
         return
     for child in q.children():
-        yield from _wanted_leaves(child)
+        yield from wanted_leaves(child)
 
 
 def hit_snippets(article: Article, terms: set | None) -> tuple[str, ...]:

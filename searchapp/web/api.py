@@ -6,12 +6,13 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import engine
 from ..engine import (
     ArticleNotFoundError,
     IndexUnavailableError,
     LiveIndex,
     QueryTooExpensiveError,
+    Story,
+    StoryNotFoundError,
 )
 from ..model import Hit, InvalidRequestError, ResultPage
 from ..timeline import DateHistogram
@@ -25,6 +26,11 @@ api = Blueprint("api", __name__, url_prefix="/api")
 
 def live_index() -> LiveIndex:
     return current_app.extensions["searchapp.live"]
+
+
+def surface():
+    """The engine package answering this app: searchapp.engine or its sphinxql twin."""
+    return current_app.extensions["searchapp.engine"]
 
 
 def hit_json(hit: Hit) -> dict:
@@ -76,13 +82,13 @@ def search():
         raise InvalidRequestError("format", f"format must be one of: {', '.join(FORMATS)}")
     if kind != "json":
         return export_response(request.args, kind)
-    page = engine.search(live_index(), search_request(request.args), synonyms())
+    page = surface().search(live_index(), search_request(request.args), synonyms())
     return jsonify(page_json(page))
 
 
 @api.get("/articles/<path:article_id>")
 def article(article_id: str):
-    found = engine.get_article(live_index(), article_id)
+    found = surface().get_article(live_index(), article_id)
     return jsonify(
         {
             "id": found.id,
@@ -102,11 +108,11 @@ def article(article_id: str):
 
 @api.get("/articles/<path:article_id>/related")
 def related(article_id: str):
-    hits = engine.related(live_index(), article_id)
+    hits = surface().related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
-def story_json(story: engine.Story) -> dict:
+def story_json(story: Story) -> dict:
     """A story as JSON: its articles by date and outlet, what each adds, the travelled quotes."""
     added = {c.article.id: c for c in story.contributions}
 
@@ -147,15 +153,17 @@ def story_json(story: engine.Story) -> dict:
 
 @api.get("/stories/<int:story_id>")
 def story(story_id: int):
-    return jsonify(story_json(engine.get_story(live_index(), story_id)))
+    return jsonify(story_json(surface().get_story(live_index(), story_id)))
 
 
 @api.get("/suggest")  # completion (search-as-you-type); did-you-mean is in /api/search
 def completions():
     text = request.args.get("q", "")
-    if len(text) > engine.MAX_COMPLETION_CHARS:
-        raise InvalidRequestError("q", f"q is longer than {engine.MAX_COMPLETION_CHARS} characters")
-    return jsonify({"query": text, "suggestions": list(engine.complete(live_index(), text))})
+    if len(text) > surface().MAX_COMPLETION_CHARS:
+        raise InvalidRequestError(
+            "q", f"q is longer than {surface().MAX_COMPLETION_CHARS} characters"
+        )
+    return jsonify({"query": text, "suggestions": list(surface().complete(live_index(), text))})
 
 
 @api.get("/openapi.json")
@@ -173,8 +181,8 @@ def unknown_article(error: ArticleNotFoundError):
     return problem(404, "No article with that id.")
 
 
-@api.errorhandler(engine.StoryNotFoundError)
-def unknown_story(error: engine.StoryNotFoundError):
+@api.errorhandler(StoryNotFoundError)
+def unknown_story(error: StoryNotFoundError):
     return problem(404, "No story with that number.")
 
 

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import engine
 from ..engine import LiveIndex, Synonyms
 from ..model import InvalidRequestError
 from . import export
@@ -32,6 +31,11 @@ def live_index() -> LiveIndex:
     return current_app.extensions["searchapp.live"]
 
 
+def surface():
+    """The engine package answering this app: searchapp.engine or its sphinxql twin."""
+    return current_app.extensions["searchapp.engine"]
+
+
 def synonyms() -> Synonyms:
     return current_app.extensions["searchapp.synonyms"]
 
@@ -45,14 +49,14 @@ def filename(q: str, extension: str) -> str:
 def export_response(args: Mapping[str, str], kind: str) -> Response:
     """Stream every match (up to the cap) as `kind`; raises InvalidRequestError."""
     search = search_request(args)
-    result = engine.export(live_index(), search, synonyms=synonyms())
+    result = surface().export(live_index(), search, synonyms=synonyms())
     write = export.csv_chunks if kind == "csv" else export.jsonl_chunks
     response = Response(write(result.hits), mimetype=EXPORT_TYPES[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(search.q, kind)}"'
     # The body starts before anyone could count it, so the totals travel as headers.
     response.headers["X-Total-Count"] = str(result.total)
     response.headers["X-Export-Rows"] = str(result.rows)
-    response.headers["X-Export-Cap"] = str(engine.MAX_EXPORT_ROWS)
+    response.headers["X-Export-Cap"] = str(surface().MAX_EXPORT_ROWS)
     return response
 
 
@@ -78,7 +82,7 @@ def search_atom():
         return _bad_request(error)
     newest = replace(search, sort="date", page=1, per_page=FEED_ENTRIES)
     live = live_index()
-    page = engine.search(live, newest, synonyms())
+    page = surface().search(live, newest, synonyms())
     built = live.stats().built_at
     state = {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k)}
     state.pop("sort", None)  # a feed is always newest first

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from .. import engine, timeline
+from .. import timeline
 from ..engine import (
     ArticleNotFoundError,
     IndexUnavailableError,
@@ -24,6 +24,11 @@ pages = Blueprint("pages", __name__)
 
 def live_index() -> LiveIndex:
     return current_app.extensions["searchapp.live"]
+
+
+def surface():
+    """The engine package answering this app: searchapp.engine or its sphinxql twin."""
+    return current_app.extensions["searchapp.engine"]
 
 
 def url_with(_endpoint: str = "pages.results", **changes) -> str:
@@ -43,7 +48,7 @@ def url_with(_endpoint: str = "pages.results", **changes) -> str:
 def helpers():
     return {
         "url_with": url_with,
-        "max_export": engine.MAX_EXPORT_ROWS,
+        "max_export": surface().MAX_EXPORT_ROWS,
         "timeline_bars": timeline.bars,
         "timeline_label": timeline.label,
         "chart_size": (timeline.CHART_WIDTH, timeline.CHART_HEIGHT),
@@ -73,7 +78,7 @@ def results():
             "results.html", error=str(error), page=None, q=request.args.get("q", "")
         ), 400
     live = live_index()
-    page = engine.search(live, search, synonyms())
+    page = surface().search(live, search, synonyms())
     return render_template("results.html", page=page, q=search.q, error=None, stats=live.stats())
 
 
@@ -81,30 +86,30 @@ def results():
 def article(article_id: str):
     live = live_index()
     try:
-        found = engine.get_article(live, article_id)
+        found = surface().get_article(live, article_id)
     except ArticleNotFoundError:
         abort(404)
     # Ingestion keeps only http(s) URLs; an index built before that rule may still hold a
     # "javascript:" one, which must not become a link.
     found = replace(found, url=web_url(found.url))
     q = request.args.get("q", "")
-    blocks, marks = engine.highlight_article(found, q)
+    blocks, marks = surface().highlight_article(found, q)
     return render_template(
         "article.html",
         article=found,
         blocks=blocks,
         marks=marks,
         q=q,
-        related=engine.related(live, article_id),
-        story=engine.story_link(live, article_id),
+        related=surface().related(live, article_id),
+        story=surface().story_link(live, article_id),
     )
 
 
 @pages.get("/stories/<int:story_id>")
 def story(story_id: int):
     try:
-        found = engine.get_story(live_index(), story_id)
-    except engine.StoryNotFoundError:
+        found = surface().get_story(live_index(), story_id)
+    except surface().StoryNotFoundError:
         abort(404)
     return render_template("story.html", story=found)
 

@@ -1,0 +1,109 @@
+"""An Article as a shard row, and back (pure: no connection here)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from ...model import Article, RemovedBlock
+from ..analysis import SECTION_BREAK
+from ..schema import parse_published, weighted_text
+from .config import FIELDS
+
+# Undated articles sort after every dated one (as in the Whoosh engine's date rank).
+UNDATED = -(2**62)
+
+
+def _hash64(text: str) -> int:
+    """A stable 63-bit hash: the same on every machine and Python run (unlike hash())."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1 or 1  # Sphinx doc ids must be positive
+
+
+def doc_id(article_id: str) -> int:
+    """The numeric document id Sphinx needs for an article's string id."""
+    return _hash64("id:" + article_id)
+
+
+def shard_of(article_id: str, shards: int) -> int:
+    """Which shard holds an article: by the id's hash, so a re-run routes it the same way."""
+    return doc_id(article_id) % shards
+
+
+def name_id(name: str) -> int:
+    """An author's numeric id, for the author_ids MVA the facet counts and the filter uses."""
+    return _hash64("author:" + name)
+
+
+def date_key(published: str | None) -> int:
+    """Seconds since 1970 (UTC) for sorting and date filters; UNDATED when there is no date."""
+    parsed = parse_published(published)
+    if parsed is None:
+        return UNDATED
+    return int(parsed.replace(tzinfo=UTC).timestamp())
+
+
+def day_start(day) -> int:
+    """date_key of midnight (UTC) at the start of a day."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def sections(article: Article) -> dict[str, str]:
+    """The searchable sections, as the Whoosh engine weighs them (a lead repeating the body's
+    first paragraph is left out there, so it is here)."""
+    return dict(zip(FIELDS, weighted_text(article).split(SECTION_BREAK), strict=True))
+
+
+def to_row(article: Article) -> dict:
+    """The column values of one article's row (the doc id included)."""
+    published = parse_published(article.published)
+    stored = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "source_path": article.source_path,
+        "content_hash": article.content_hash,
+        "title_derived": article.title_derived,
+        "lead": article.lead,
+        "headings": list(article.headings),
+        "authors": list(article.authors),
+        "outlet": article.outlet,
+        "published": article.published,
+        "url": article.url,
+        "removed": [[b.rule, b.text] for b in article.removed],
+    }
+    return {
+        "id": doc_id(article.id),
+        **sections(article),
+        "article_id": article.id,
+        "outlet_value": article.outlet or "",
+        "content_hash": article.content_hash,
+        "published": article.published or "",
+        "year": published.year if published else 0,
+        "date_key": date_key(article.published),
+        "author_ids": sorted({name_id(a.replace(",", " ")) for a in article.authors if a.strip()}),
+        "stored": json.dumps(stored, ensure_ascii=False),
+    }
+
+
+def from_stored(text: str, with_removed: bool = True) -> Article:
+    """The Article a row's `stored` attribute holds."""
+    data = json.loads(text)
+    return Article(
+        id=data["id"],
+        title=data["title"],
+        body=data["body"],
+        source_path=data["source_path"],
+        content_hash=data["content_hash"],
+        title_derived=bool(data["title_derived"]),
+        lead=data["lead"],
+        headings=tuple(data["headings"]),
+        authors=tuple(data["authors"]),
+        outlet=data["outlet"],
+        published=data["published"],
+        url=data["url"],
+        removed=tuple(RemovedBlock(text=t, rule=r) for r, t in data["removed"])
+        if with_removed
+        else (),
+    )

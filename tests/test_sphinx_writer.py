@@ -1,0 +1,92 @@
+"""Writing the corpus into a real cluster: routing, swap, incremental, global IDF."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from searchapp.engine.sphinxql import cluster, config
+from searchapp.engine.sphinxql.documents import doc_id, shard_of
+from searchapp.engine.sphinxql.writer import BuildError, read_meta, scan_live
+from tests.conftest import SHIPPED_CORPUS, make_corpus
+from tests.sphinx_helpers import build_cluster
+
+
+def _ids_on(address, index):
+    with cluster.connect(address) as conn, conn.cursor() as cursor:
+        cursor.execute(f"SELECT article_id FROM {index} LIMIT 1000 OPTION max_matches=1000")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_each_article_lands_on_the_shard_its_id_hashes_to(sphinx_shipped):
+    layout = sphinx_shipped
+    live = read_meta(cluster.node_address(layout.master))["live"]
+    everything = set()
+    for k, shard in enumerate(layout.shards):
+        ids = _ids_on(cluster.node_address(shard), f"articles_{live}")
+        assert all(shard_of(i, len(layout.shards)) == k for i in ids)
+        everything |= ids
+    assert everything == {p.stem for p in SHIPPED_CORPUS.glob("*.txt")}
+
+
+def test_doc_ids_are_stable_and_positive():
+    assert doc_id("a/b.html") == doc_id("a/b.html")
+    assert doc_id("a/b.html") != doc_id("a/c.html")
+    assert 0 < doc_id("x") < 2**63
+
+
+def test_rebuild_fills_the_other_colour_and_swaps(tmp_path):
+    from tests.sphinx_helpers import need_searchd, start_local_cluster, stop_local_cluster
+
+    need_searchd()
+    layout = start_local_cluster(tmp_path / "cluster")
+    master = cluster.node_address(layout.master)
+    try:
+        corpus = make_corpus(
+            tmp_path,
+            {
+                "one": "Ferry sinks\n\nA ferry sank near the port.",
+                "two": "Vote count\n\nThe vote was counted twice.",
+            },
+        )
+        first = build_cluster(corpus, layout)
+        before = read_meta(master)
+        assert first.indexed == 2 and before["info"]["global_idf"]
+        (corpus / "two.txt").unlink()
+        (corpus / "three.txt").write_text("Harbour news\n\nThe harbour reopened.")
+        build_cluster(corpus, layout)
+        after = read_meta(master)
+        assert after["live"] != before["live"]
+        assert set(scan_live(master, after["live"])) == {"one", "three"}
+        # The previous colour is untouched until the next rebuild empties it.
+        assert set(scan_live(master, before["live"])) == {"one", "two"}
+        # Incremental: a changed file is replaced, a deleted one goes, by id.
+        (corpus / "one.txt").write_text("Ferry sinks\n\nA ferry sank; all were rescued.")
+        (corpus / "three.txt").unlink()
+        summary = build_cluster(corpus, layout, incremental=True)
+        assert (summary.updated, summary.deleted, summary.indexed) == (1, 1, 1)
+        assert set(scan_live(master, after["live"])) == {"one"}
+        assert read_meta(master)["live"] == after["live"]
+    finally:
+        stop_local_cluster(layout)
+
+
+def test_a_failed_rebuild_leaves_the_previous_build_live(tmp_path, sphinx_cluster):
+    # A private copy of the layout whose idf folder is a file: the IDF step fails after
+    # the new colour was filled, and the swap must not happen.
+    master = cluster.node_address(sphinx_cluster.master)
+    build_cluster(SHIPPED_CORPUS, sphinx_cluster)
+    before = read_meta(master)
+    idf_dir = sphinx_cluster.folder / "idf"
+    shutil.move(idf_dir, tmp_path / "idf-saved")
+    idf_dir.write_text("not a folder")
+    try:
+        with pytest.raises(BuildError):
+            build_cluster(SHIPPED_CORPUS, sphinx_cluster)
+    finally:
+        idf_dir.unlink()
+        shutil.move(tmp_path / "idf-saved", idf_dir)
+    assert read_meta(master)["live"] == before["live"]
+    assert len(scan_live(master, before["live"])) == 5
+    assert config.COLOURS  # both colours still configured
