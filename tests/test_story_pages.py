@@ -1,4 +1,5 @@
-"""The story page, its JSON, the article page's story line and grouped results (shipped corpus)."""
+"""The story page, its JSON, the article page's story line and grouped results (shipped
+corpus), on both engines."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from .test_api import check_schema
 CNN = "000_0094f72c2f52c878"
 AGGREGATOR = "001_6241d4b8cf09680f"
 NEWS_SITE = "003_a1ea1cffb5fc2919"
+
+
+@pytest.fixture
+def client(any_client):
+    """Every story test here runs against both engines."""
+    return any_client
 
 
 @pytest.fixture(scope="module")

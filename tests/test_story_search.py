@@ -9,7 +9,7 @@ from searchapp.build import rebuild_index
 from searchapp.engine import search
 from searchapp.model import SearchRequest
 
-from .conftest import SHIPPED_CORPUS, make_corpus
+from .conftest import COPIES_CORPUS, SHIPPED_CORPUS, make_corpus
 
 LAVROV = 5  # every shipped article is about his visit
 
@@ -63,29 +63,10 @@ def test_quote_search_and_speaker_facet(shipped):
     assert [h.id for h in only.hits] == ["000_0094f72c2f52c878"]
 
 
-WIRE = "\n\n".join(
-    f"Paragraph {i}: the harbour authority said the ferry Amsel ran aground near Tromso "
-    f"on Tuesday night with {i + 40} passengers aboard, and tugs reached it by dawn."
-    for i in range(6)
-)
-
-
 @pytest.fixture(scope="module")
 def copies_index(tmp_path_factory):
     root = tmp_path_factory.mktemp("copies")
-    corpus = make_corpus(
-        root,
-        {
-            "wire": WIRE,
-            "wire.json": {"outlet": "Wire", "published": "2025-03-04"},
-            "paper": "Subscribe for 1 euro!\n\n" + WIRE + "\n\nShare this story",
-            "paper.json": {"outlet": "Paper", "published": "2025-03-05"},
-            "blog": "\n\n".join(WIRE.split("\n\n")[3:] + WIRE.split("\n\n")[:2]),
-            "blog.json": {"outlet": "Blog", "published": "2025-03-06"},
-            "other": "The council voted on the new budget for schools and the ferry port "
-            "on Tuesday, after a long debate about teachers' pay and bus fares.",
-        },
-    )
+    corpus = make_corpus(root, COPIES_CORPUS)
     index_dir = root / "index"
     summary = rebuild_index(corpus, index_dir)
     return summary, index_dir

@@ -40,16 +40,52 @@ class StoryLink:
     others: int  # the other articles not counted in `outlets`
 
 
+def story_article(
+    article_id: str, title: str, outlet: str | None, published: str | None, body: str
+) -> StoryArticle:
+    """One article of a story, with the people it names."""
+    return StoryArticle(article_id, title, outlet or None, published, body, people(body))
+
+
 def _member(fields: dict) -> StoryArticle:
-    body = fields.get("body") or ""
-    return StoryArticle(
-        id=fields["id"],
-        title=fields.get("title", ""),
-        outlet=fields.get("outlet") or None,
-        published=fields.get("published_text"),
-        body=body,
-        names=people(body),
+    return story_article(
+        fields["id"],
+        fields.get("title", ""),
+        fields.get("outlet"),
+        fields.get("published_text"),
+        fields.get("body") or "",
     )
+
+
+def assemble_story(
+    story_id: int,
+    members: list[StoryArticle],
+    copies: tuple[tuple[str, ...], ...],
+    variants: dict[str, tuple[str, ...]],
+) -> Story:
+    """The story page's data from its articles (pure: both engines end here)."""
+    members = sorted(
+        members, key=lambda m: (m.published is None, m.published or "", m.outlet or "", m.id)
+    )
+    canonical = {w: min((w, *o)) for w, o in variants.items()}
+    travelled = travelled_quotes(members)
+    return Story(
+        story_id,
+        tuple(members),
+        contributions(members, canonical, travelled),
+        travelled,
+        copies,
+    )
+
+
+def link_of(story_id: int, others: list[tuple[str, str | None]]) -> StoryLink:
+    """The article page's story line, from the story's other (id, outlet) pairs in order."""
+    outlets: list[str] = []
+    for _, outlet in others:
+        if outlet and outlet not in outlets:
+            outlets.append(outlet)
+    named = tuple(outlets[:NAMED_OUTLETS])
+    return StoryLink(story_id, named, len(others) - len(named))
 
 
 def get_story(live: LiveIndex, story_id: int) -> Story:
@@ -66,16 +102,7 @@ def get_story(live: LiveIndex, story_id: int) -> Story:
                 for n in {gen.copy_group[gen.docnums[i]] for i in ids}
                 if n >= 0
             )
-        members.sort(key=lambda m: (m.published is None, m.published or "", m.outlet or "", m.id))
-        canonical = {w: min((w, *o)) for w, o in gen.groups.variants.items()}
-        travelled = travelled_quotes(members)
-        return Story(
-            story_id,
-            tuple(members),
-            contributions(members, canonical, travelled),
-            travelled,
-            copies,
-        )
+        return assemble_story(story_id, members, copies, gen.groups.variants)
 
     return again_if_moved(live, attempt)
 
@@ -89,12 +116,9 @@ def story_link(live: LiveIndex, article_id: str) -> StoryLink | None:
             if number is None:
                 return None
             others = [i for i in gen.groups.stories[number] if i != article_id]
-            outlets: list[str] = []
-            for other in others:
-                outlet = searcher.stored_fields(gen.docnums[other]).get("outlet")
-                if outlet and outlet not in outlets:
-                    outlets.append(outlet)
-            named = tuple(outlets[:NAMED_OUTLETS])
-            return StoryLink(number, named, len(others) - len(named))
+            return link_of(
+                number,
+                [(i, searcher.stored_fields(gen.docnums[i]).get("outlet")) for i in others],
+            )
 
     return again_if_moved(live, attempt)

@@ -7,6 +7,7 @@ cleaning unchanged files again.
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 from dataclasses import dataclass
@@ -67,3 +68,16 @@ def profile_from_bytes(article_id: str, raw: bytes) -> tuple[dict, StoryProfile]
         tuple(record.get("quotes") or ()),
     )
     return names, story
+
+
+def profile_text(profile: ArticleProfile) -> str:
+    """Signature and profile as one text value (for an index that stores strings only)."""
+    signature = base64.b64encode(signature_bytes(profile.signature)).decode("ascii")
+    return signature + " " + profile_bytes(profile).decode("utf-8")
+
+
+def profile_from_text(article_id: str, text: str) -> tuple[Signature, dict, StoryProfile]:
+    """(signature, names, story profile) back from profile_text()."""
+    signature, _, record = text.partition(" ")
+    names, story = profile_from_bytes(article_id, record.encode("utf-8"))
+    return signature_from_bytes(base64.b64decode(signature)), names, story

@@ -7,6 +7,7 @@ matchtext.py a parsed user query as SphinxQL MATCH() text, every word escaped (p
 writer.py    rebuild into fresh indexes and swap; --incremental replace/delete by id
 idf.py       the global IDF file every shard ranks with (indextool)
 engine.py    search, facets, snippets, articles, related, completion and did-you-mean
+stories.py   copies and stories: grouped after a build (group keys in each row), read back
 
 
 The same surface as searchapp.engine (search, get_article, related, complete,
@@ -60,9 +61,6 @@ __all__ = [
 
 def search(engine: SphinxEngine, request, synonyms=None):
     # Synonyms expand Whoosh query trees only; searchd answers the query as typed.
-    if request.group == "story" or request.speaker:
-        what = "Results grouped by story (group=story) and the speaker filter"
-        raise IndexUnavailableError(NOT_ON_SPHINXQL.format(what=what))
     return engine.search(request)
 
 
@@ -85,16 +83,9 @@ def export(engine: SphinxEngine, request, synonyms=None):
     )
 
 
-# Copies, stories, quotes and name variants are computed by the Whoosh build (build.py's
-# group_articles); the cluster build does not compute them yet.
-NOT_ON_SPHINXQL = (
-    "{what} are not available on the sphinxql engine yet; serve with --engine whoosh for them."
-)
-
-
 def get_story(engine: SphinxEngine, story_id: int):
-    raise IndexUnavailableError(NOT_ON_SPHINXQL.format(what="Story pages (/stories/<id>)"))
+    return engine.get_story(story_id)
 
 
 def story_link(engine: SphinxEngine, article_id: str):
-    return None  # the article page shows no "Also covered by" line
+    return engine.story_link(article_id)
