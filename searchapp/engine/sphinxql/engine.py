@@ -362,7 +362,7 @@ class SphinxEngine:
 
     def _hits(self, cursor, rows, highlight: str, unscored: bool) -> tuple[Hit, ...]:
         articles = [from_stored(stored, with_removed=False) for _, stored, _ in rows]
-        marked = self._marked_bodies(cursor, [a.body for a in articles], highlight)
+        marked = self._marked_bodies(cursor, [a.text for a in articles], highlight)
         return tuple(
             _hit(article, spans, None if unscored else int(weight) / SCORE_SCALE)
             for article, (_, _, weight), spans in zip(articles, rows, marked, strict=True)
@@ -410,7 +410,7 @@ class SphinxEngine:
         live = self._live(cursor)
         counts = Counter(
             w
-            for w in (fold_word(t) for t in WORD_PATTERN.findall(article.body))
+            for w in (fold_word(t) for t in WORD_PATTERN.findall(article.text))
             if not is_stop_word(w)
         )
         if not counts:
@@ -516,7 +516,7 @@ class _Result:
 
 
 def _hit(article: Article, spans: list, score: float | None) -> Hit:
-    snippets = tuple(make_snippets(article.body, spans)) if spans else ()
+    snippets = tuple(make_snippets(article.text, spans)) if spans else ()
     return Hit(
         id=article.id,
         title=article.title,
@@ -525,7 +525,7 @@ def _hit(article: Article, spans: list, score: float | None) -> Hit:
         published=article.published,
         url=article.url,
         score=None if score is None else round(float(score), 4),
-        snippets=snippets or (plain_snippet(article.lead or article.body),),
+        snippets=snippets or (plain_snippet(article.lead or article.text),),
     )
 
 
