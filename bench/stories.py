@@ -47,7 +47,7 @@ def _article(story) -> Article:
     return Article(
         id=str(story.newid),
         title=story.title,
-        body=story.body,
+        text=story.body,
         source_path="",
         content_hash="",
         lead=lead,

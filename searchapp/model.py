@@ -43,7 +43,7 @@ class Article:
 
     id: str
     title: str
-    body: str  # clean text, paragraphs separated by a blank line
+    text: str  # clean text, paragraphs separated by a blank line
     source_path: str
     content_hash: str
     title_derived: bool = False  # True when the page had no headline and we made one

@@ -89,7 +89,7 @@ def build_schema() -> fields.Schema:
         outlet=fields.TEXT(analyzer=names, multitoken_query="phrase", stored=True),
         lead=fields.STORED,
         headings=fields.STORED,
-        body=fields.STORED,
+        body=fields.STORED,  # Article.text: the name "text" is the searched field above
         # Exact values for filters and facets, kept apart from the searchable text.
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
@@ -119,7 +119,7 @@ def build_schema() -> fields.Schema:
 def weighted_text(article: Article) -> str:
     """The article's searchable sections in SECTION_WEIGHTS order, joined by SECTION_BREAK."""
     lead = article.lead
-    if lead and article.body.startswith(lead):
+    if lead and article.text.startswith(lead):
         # The lead is the body's first paragraph: count its words once, or every opening
         # word scores as lead + body and outranks a headline mention.
         lead = ""
@@ -127,7 +127,7 @@ def weighted_text(article: Article) -> str:
         "title": article.title,
         "lead": lead,
         "headings": "\n".join(article.headings),
-        "body": article.body,
+        "body": article.text,
         "authors": "\n".join(article.authors),
         "outlet": article.outlet or "",
     }
@@ -153,7 +153,7 @@ def to_document(article: Article) -> dict:
         "title": article.title,
         "lead": article.lead,
         "headings": "\n".join(article.headings),
-        "body": article.body,
+        "body": article.text,
         "text": weighted_text(article),
         "authors": "\n".join(article.authors),  # a name never holds a newline
         "outlet": article.outlet or "",
@@ -204,7 +204,7 @@ def from_stored(stored: dict, with_removed: bool = True) -> Article:
     return Article(
         id=stored["id"],
         title=stored.get("title", ""),
-        body=stored.get("body", ""),
+        text=stored.get("body", ""),
         source_path=stored.get("source_path", ""),
         content_hash=stored.get("content_hash", ""),
         title_derived=bool(stored.get("title_derived")),

@@ -31,15 +31,15 @@ class ArticleProfile:
 
 def profile_of(article: Article) -> ArticleProfile:
     """The article's copy signature, names, story profile and quotations."""
-    names = article_names(article.body)
+    names = article_names(article.text)
     if len(names) > MAX_NAMES:
         names = dict(sorted(names.items(), key=lambda kv: -kv[1][0])[:MAX_NAMES])
-    quotes = extract_quotes(article.body)
+    quotes = extract_quotes(article.text)
     story = story_profile(
-        article.id, article.title, article.lead or article.body[:600], article.published,
+        article.id, article.title, article.lead or article.text[:600], article.published,
         names, quotes,
     )  # fmt: skip
-    return ArticleProfile(signature(article.body), names, story, quotes)
+    return ArticleProfile(signature(article.text), names, story, quotes)
 
 
 def signature_bytes(sig: Signature) -> bytes:

@@ -100,7 +100,7 @@ def article(article_id: str):
             "url": found.url,
             "lead": found.lead,
             "headings": list(found.headings),
-            "text": found.body,
+            "text": found.text,
             "removed": [{"rule": b.rule, "text": b.text} for b in found.removed],
         }
     )

@@ -82,7 +82,7 @@ def to_row(article: Article) -> dict:
     stored = {
         "id": article.id,
         "title": article.title,
-        "body": article.body,
+        "body": article.text,
         "source_path": article.source_path,
         "content_hash": article.content_hash,
         "title_derived": article.title_derived,
@@ -120,7 +120,7 @@ def from_stored(text: str, with_removed: bool = True) -> Article:
     return Article(
         id=data["id"],
         title=data["title"],
-        body=data["body"],
+        text=data["body"],
         source_path=data["source_path"],
         content_hash=data["content_hash"],
         title_derived=bool(data["title_derived"]),

@@ -385,7 +385,7 @@ class SphinxEngine:
     def _hits(self, cursor, rows, highlight: str, unscored: bool) -> tuple[Hit, ...]:
         """Hits from rows that start (article id, stored, weight)."""
         articles = [from_stored(row[1], with_removed=False) for row in rows]
-        marked = self._marked_bodies(cursor, [a.body for a in articles], highlight)
+        marked = self._marked_bodies(cursor, [a.text for a in articles], highlight)
         return tuple(
             _hit(article, spans, None if unscored else int(row[2]) / SCORE_SCALE)
             for article, row, spans in zip(articles, rows, marked, strict=True)
@@ -460,7 +460,7 @@ class SphinxEngine:
         live = self._live(cursor)
         counts = Counter(
             w
-            for w in (fold_word(t) for t in WORD_PATTERN.findall(article.body))
+            for w in (fold_word(t) for t in WORD_PATTERN.findall(article.text))
             if not is_stop_word(w)
         )
         if not counts:
@@ -571,7 +571,7 @@ def _fold_key(request: SearchRequest) -> str | None:
 
 
 def _hit(article: Article, spans: list, score: float | None) -> Hit:
-    snippets = tuple(make_snippets(article.body, spans)) if spans else ()
+    snippets = tuple(make_snippets(article.text, spans)) if spans else ()
     return Hit(
         id=article.id,
         title=article.title,
@@ -580,7 +580,7 @@ def _hit(article: Article, spans: list, score: float | None) -> Hit:
         published=article.published,
         url=article.url,
         score=None if score is None else round(float(score), 4),
-        snippets=snippets or (plain_snippet(article.lead or article.body),),
+        snippets=snippets or (plain_snippet(article.lead or article.text),),
     )
 
 

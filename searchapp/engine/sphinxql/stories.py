@@ -109,7 +109,7 @@ def read_story(cursor, index: str, story_id: int, variants: dict) -> Story:
         article = from_stored(stored, with_removed=False)
         members.append(
             story_article(
-                article.id, article.title, article.outlet, article.published, article.body
+                article.id, article.title, article.outlet, article.published, article.text
             )
         )
         if int(copy_key) != doc_id(article_id):
