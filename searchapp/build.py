@@ -61,6 +61,8 @@ class BuildSummary:
     seconds: float
     warnings: tuple[FileWarning, ...] = ()  # indexed, but worth a look (see FileWarning)
     fallbacks: int = 0  # articles indexed from a fallback extraction
+    # Said when an --incremental build rebuilt everything instead (a damaged live index).
+    not_incremental: str | None = None
 
     def line(self) -> str:
         """The one summary line the CLI prints."""
@@ -92,7 +94,14 @@ def rebuild_index(
     """
     started = time.monotonic()
     with _writable(index_dir), store.rebuild_lock(index_dir):
-        previous = _previous_build(index_dir, corpus_dir) if incremental else None
+        previous, not_incremental = None, None
+        if incremental:
+            try:
+                previous = _previous_build(index_dir, corpus_dir)
+            except store.DamagedIndexError as error:  # copying it would publish the damage
+                not_incremental = (
+                    f"not incremental: the live index is damaged ({error}); rebuilt it in full"
+                )
         read_at = time.time_ns()
         corpus = _read(corpus_dir, previous.stamps if previous else None, exclude)
         plan = _plan(corpus, previous)
@@ -144,6 +153,7 @@ def rebuild_index(
         seconds=time.monotonic() - started,
         warnings=tuple(warnings),
         fallbacks=counts["fallbacks"],
+        not_incremental=not_incremental,
     )
 
 
@@ -261,7 +271,10 @@ def _previous_build(index_dir: Path, corpus_dir: Path) -> _Previous | None:
 
 
 def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
-    """id -> content hash of the live index, or None when there is no index to update."""
+    """id -> content hash of the live index, or None when there is no index to update.
+
+    DamagedIndexError when its files are not those its build wrote, or cannot be read.
+    """
     try:
         live = store.current_generation(index_dir)
     except store.NoIndexError:
@@ -270,9 +283,12 @@ def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
         return None  # built with another schema: rebuild everything
     try:
         store.check_files(index_dir, live)
-    except Exception:  # damaged: rebuild it all rather than copy it
-        return None
-    return content_hashes(index_dir / live)
+    except OSError as error:
+        raise store.DamagedIndexError(f"its files cannot be read: {error}") from None
+    hashes = content_hashes(index_dir / live)
+    if hashes is None:
+        raise store.DamagedIndexError("its articles cannot be read")
+    return hashes or None  # an empty index: nothing to update, build it all
 
 
 def _plan(corpus: _Corpus, previous: _Previous | None) -> _Plan:

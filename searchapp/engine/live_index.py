@@ -8,6 +8,7 @@ whoosh-reloaded `Searcher.refresh()` can return deleted and duplicated documents
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -30,6 +31,10 @@ from .schema import built_with_this_schema
 from .whoosh_private import raised_in_whoosh
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
+# How often searches look again at the live generation's files (a stat of each, and a
+# checksum of those whose size or mtime moved): 0.2 ms for the Reuters index's 17 files on
+# a busy box (bench/index_checks.py), worth sparing searches of ~20 ms; nothing once a second.
+RECHECK_SECONDS = 1.0
 
 
 class IndexUnavailableError(SearchappError):
@@ -78,22 +83,40 @@ class LiveIndex:
         # (thread-locals of other threads are out of reach otherwise).
         self._open: list[Searcher] = []
         self.results = ResultCache()
+        self._checked_at = 0.0  # monotonic time the live generation's files were last checked
 
-    def generation(self) -> Generation:
-        """The live generation, opened on first use; IndexUnavailableError if none."""
+    def generation(self, *, check: bool = False) -> Generation:
+        """The live generation, opened on first use; IndexUnavailableError if none.
+
+        Its files were checked against their checksums when it was opened, and are looked
+        at again every RECHECK_SECONDS (or now, with `check`): a file changed under a
+        running server makes it unavailable rather than answer from the changed bytes.
+        """
         try:
             name = store.current_generation(self.index_dir)
         except store.NoIndexError:
             raise IndexUnavailableError(
                 f"No search index has been built yet: {REBUILD_HINT}."
             ) from None
+        now = time.monotonic()
         with self._lock:
             gen = self._generations.get(name)
             if gen is None:
                 gen = _open_generation(self.index_dir, name)
                 # Keep only the newest; threads still using an older one hold their own reference.
                 self._generations = {name: gen}
-            return gen
+                self._checked_at = now
+            recheck = check or now - self._checked_at > RECHECK_SECONDS
+            if recheck:
+                self._checked_at = now
+        if recheck:
+            try:
+                store.check_files(self.index_dir, name)
+            except (store.DamagedIndexError, OSError) as error:
+                with self._lock:  # the next request opens it again, and fails at once
+                    self._generations.pop(name, None)
+                raise IndexUnavailableError(_damaged(name, error), name) from error
+        return gen
 
     def stats(self) -> CorpusStats:
         """What the live generation holds; IndexUnavailableError if there is none."""
@@ -103,8 +126,10 @@ class LiveIndex:
         """stats(), after opening the live generation and reading from it as a search would.
 
         Only opening it said "ok" while a truncated stored-fields file gave 500s on searches:
-        the first and last documents' stored fields are read too.
+        its files are checked against their checksums and the first and last documents'
+        stored fields are read too.
         """
+        self.generation(check=True)
         with self.searcher() as (gen, searcher):
             last = searcher.doc_count_all() - 1
             for docnum in {0, last} if last >= 0 else ():
