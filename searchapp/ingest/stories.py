@@ -121,9 +121,14 @@ def _shared_features(features, weight, df, days) -> tuple[Counter, Counter]:
 
 
 def group_stories(
-    profiles: Sequence[StoryProfile], canonical: dict[str, str] | None = None
+    profiles: Sequence[StoryProfile],
+    canonical: dict[str, str] | None = None,
+    similarity: float = STORY_SIMILARITY,
 ) -> list[list[str]]:
-    """Stories of two or more article ids, each sorted; `canonical` maps name variants."""
+    """Stories of two or more article ids, each sorted; `canonical` maps name variants.
+
+    Two articles link when the cosine of their weighted features is >= `similarity`.
+    """
     canonical = canonical or {}
     features = [_features(p, canonical) for p in profiles]
     df = Counter(f for fs in features for f in fs)
@@ -137,7 +142,7 @@ def group_stories(
     links = []
     for (a, b), dot in shared.items():
         score = dot / (norms[a] * norms[b])
-        if score >= STORY_SIMILARITY and count[a, b] >= MIN_SHARED:
+        if score >= similarity and count[a, b] >= MIN_SHARED:
             links.append((score, a, b))
     links.sort(reverse=True)
     parent = list(range(total))
