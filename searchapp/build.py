@@ -24,13 +24,16 @@ from .engine import (
     SCHEMA_VERSION,
     built_with_this_schema,
     content_hashes,
+    read_profiles,
     write_articles,
 )
 from .ingest.clean import find_site_template_lines, find_template_lines
 from .ingest.corpusmeta import harmonise
 from .ingest.examples import example_queries
+from .ingest.groups import Groups, compute_groups, write_groups
 from .ingest.load import LoadError, UnchangedFile, read_corpus
 from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article, web_url
+from .ingest.profile import profile_from_bytes, signature_from_bytes
 from .model import Article, FileWarning, SearchappError, SkippedFile
 
 # A file written again within its file system's timestamp step (2 s on FAT) keeps its mtime,
@@ -59,6 +62,9 @@ class BuildSummary:
     skipped: tuple[SkippedFile, ...]
     removed_blocks: int
     seconds: float
+    copy_groups: int = 0  # groups of two or more articles that are copies of one text
+    copies: int = 0  # articles in those groups beyond the first of each
+    stories: int = 0  # groups of articles about one event
     warnings: tuple[FileWarning, ...] = ()  # indexed, but worth a look (see FileWarning)
     fallbacks: int = 0  # articles indexed from a fallback extraction
     # Said when an --incremental build rebuilt everything instead (a damaged live index).
@@ -75,6 +81,8 @@ class BuildSummary:
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
         parts.append(f"{self.removed_blocks} boilerplate blocks removed")
+        parts.append(f"{self.copy_groups} copy groups ({self.copies} copies folded)")
+        parts.append(f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}")
         parts.append(f"{self.seconds:.1f}s")
         return ", ".join(parts) + f" (generation {self.generation})"
 
@@ -116,6 +124,8 @@ def rebuild_index(
                 build_dir, plan, template_lines, corpus.skipped, warnings, progress, procs
             )
             failed = {s.id for s in plan.todo} - added
+            groups = group_articles(build_dir)
+            write_groups(build_dir, groups)
             store.write_snapshot(
                 build_dir, _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
             )
@@ -151,10 +161,26 @@ def rebuild_index(
         skipped=tuple(corpus.skipped),
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
+        copy_groups=len(groups.copies),
+        copies=sum(len(g) - 1 for g in groups.copies),
+        stories=len(groups.stories),
         warnings=tuple(warnings),
         fallbacks=counts["fallbacks"],
         not_incremental=not_incremental,
     )
+
+
+def group_articles(build_dir: Path) -> Groups:
+    """Copies, stories and name variants of every article in the build, from its profiles.
+
+    The index columns hold each article's profile (ingest/profile.py), so unchanged articles
+    of an incremental build count as much as the new ones without being cleaned again.
+    """
+    items = []
+    for article_id, signature, profile in sorted(read_profiles(build_dir)):
+        names, story = profile_from_bytes(article_id, profile)
+        items.append((article_id, signature_from_bytes(signature), names, story))
+    return compute_groups(items)
 
 
 def clean_corpus(

@@ -23,8 +23,10 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from .. import store
+from ..ingest.groups import Groups, read_groups
 from ..model import CorpusStats, SearchappError
 from ..timeline import parse_day
+from .analysis import analyse_word
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
@@ -55,6 +57,7 @@ class FacetColumns:
     outlet: tuple[str | None, ...]
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
+    speakers: tuple[tuple[str, ...], ...] = ()
     day: tuple[date | None, ...] = ()  # publication day, for the timeline
 
 
@@ -69,6 +72,32 @@ class Generation:
     date_rank: array
     # Shared by the generation's searchers, so what it caches per segment is built once.
     weighting: WeightingModel
+    groups: Groups
+    # copy_group[docnum] / story_group[docnum]: the number of the document's group in
+    # groups.copies / groups.stories, or -1 when it has none; folding results reads these.
+    copy_group: array
+    story_group: array
+    docnums: dict[str, int]  # article id -> docnum
+    # Indexed form of a name spelling -> the indexed forms of its variants (groups.variants).
+    variant_terms: dict[str, tuple[str, ...]]
+
+    def copies_of(self, article_id: str) -> tuple[str, ...]:
+        """The other articles that are copies of this one."""
+        return _others(self.groups.copies, self.copy_group, self.docnums, article_id)
+
+    def story_of(self, article_id: str) -> int | None:
+        """The number of the article's story (its /stories/<n>), or None."""
+        docnum = self.docnums.get(article_id)
+        if docnum is None or self.story_group[docnum] < 0:
+            return None
+        return self.story_group[docnum]
+
+
+def _others(groups, group_of: array, docnums, article_id: str) -> tuple[str, ...]:
+    docnum = docnums.get(article_id)
+    if docnum is None or group_of[docnum] < 0:
+        return ()
+    return tuple(i for i in groups[group_of[docnum]] if i != article_id)
 
 
 class LiveIndex:
@@ -249,6 +278,9 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             facets, stats = _read_facets(reader, name)
             stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
+            raw_ids = _column(reader, "id") if reader.doc_count_all() else []
+            ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw_ids]
+        groups = read_groups(index_dir / name)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
     examples = info.get("examples") if info else None
@@ -261,7 +293,26 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         stats=stats,
         date_rank=date_rank,
         weighting=weighting(),
+        groups=groups,
+        copy_group=_group_numbers(groups.copies, ids),
+        story_group=_group_numbers(groups.stories, ids),
+        docnums={article_id: docnum for docnum, article_id in enumerate(ids)},
+        variant_terms=_variant_terms(groups.variants),
     )
+
+
+def _variant_terms(variants: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    terms: dict[str, tuple[str, ...]] = {}
+    for word, others in variants.items():
+        form = analyse_word(word)
+        terms[form] = tuple(dict.fromkeys(f for f in map(analyse_word, others) if f != form))
+    return terms
+
+
+def _group_numbers(groups, ids: list[str]) -> array:
+    """group_numbers[docnum]: the number of the group holding that document, or -1."""
+    number = {article_id: n for n, group in enumerate(groups) for article_id in group}
+    return array("i", (number.get(article_id, -1) for article_id in ids))
 
 
 def _date_rank(reader) -> array:
@@ -313,13 +364,18 @@ def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
 
     outlet = text(_column(reader, "outlet_facet"))
     year = text(_column(reader, "year"))
-    authors = [
-        tuple(a for a in names.split("\n") if a) if names else ()
-        for names in text(_column(reader, "authors_column"))
-    ]
+
+    def lines(column: str) -> list[tuple[str, ...]]:
+        return [
+            tuple(v for v in names.split("\n") if v) if names else ()
+            for names in text(_column(reader, column))
+        ]
+
+    authors = lines("authors_column")
     published = text(_column(reader, "published_column"))
     dates = [d for d in published if d]
-    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates)
+    speakers = lines("speakers_column")
+    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates, speakers)
     return replace(facets, day=_days(published)), stats
 
 
@@ -336,7 +392,7 @@ def _days(published: list[str | None]) -> tuple[date | None, ...]:
 
 
 def _facets_and_stats(
-    reader, name, outlet, authors, year, dates
+    reader, name, outlet, authors, year, dates, speakers
 ) -> tuple[FacetColumns, CorpusStats]:
     outlets = Counter(o for o in outlet if o)
     stats = CorpusStats(
@@ -347,7 +403,7 @@ def _facets_and_stats(
         last_date=max(dates) if dates else None,
         dated=len(dates),
     )
-    return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats
+    return FacetColumns(tuple(outlet), tuple(authors), tuple(year), tuple(speakers)), stats
 
 
 T = TypeVar("T")

@@ -40,6 +40,22 @@ def content_hashes(generation_dir: Path) -> dict[str, str] | None:
         return None
 
 
+def read_profiles(generation_dir: Path) -> list[tuple[str, bytes, bytes]]:
+    """(id, copy signature, profile) of every article in a generation, from its columns."""
+    ix = whoosh_index.open_dir(str(generation_dir))
+    found = []
+    with ix.reader() as reader:
+        if not reader.doc_count_all():
+            return found  # an empty index has no columns to read
+        for segment, _ in reader.leaf_readers():
+            ids = segment.column_reader("id")
+            signatures = segment.column_reader("signature_column")
+            profiles = segment.column_reader("profile_column")
+            for docnum in segment.all_doc_ids():  # skips deleted documents
+                found.append((ids[docnum], signatures[docnum], profiles[docnum]))
+    return found
+
+
 def write_articles(
     build_dir: Path,
     articles: Iterable[Article],
