@@ -22,7 +22,7 @@ from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers import gasgi
 
 from . import SECURITY_HEADERS, announce, create_app
-from .engine import budget
+from .engine import ClientGoneError, stop_when
 
 # A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
 # (3 bytes of UTF-8, 3 characters each); gunicorn's default of 8,190 refused 4,000-character
@@ -59,7 +59,7 @@ class _StopWhenGone:
     a2wsgi runs each request on a thread and never looks at the connection meanwhile, but
     gunicorn tells the ASGI app (an http.disconnect from receive()) as soon as the socket
     closes. So the body is read first, then a task waits for that message and sets an
-    Event that the search's budget checks (budget.stop_when): a search whose client left
+    Event that the search's budget checks (engine.stop_when): a search whose client left
     stops at its next check, within milliseconds, instead of running to its 5 s budget.
     """
 
@@ -102,9 +102,9 @@ class _StopWhenGone:
 
         watcher = asyncio.get_running_loop().create_task(watch())
         try:
-            with budget.stop_when(stop_now):
+            with stop_when(stop_now):
                 await self.app(scope, replay, send)
-        except budget.ClientGoneError:  # a streamed export: its rows stopped mid-way
+        except ClientGoneError:  # a streamed export: its rows stopped mid-way
             pass
         finally:
             watcher.cancel()
