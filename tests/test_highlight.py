@@ -10,6 +10,7 @@ from searchapp.build import rebuild_index
 from searchapp.engine import highlight_article
 from searchapp.engine.highlight import MAX_SNIPPET_CHARS, make_snippets, mark, plain_snippet
 from searchapp.engine.search import SearchRequest, search
+from searchapp.model import Article
 from tests.conftest import make_corpus
 
 
@@ -145,3 +146,32 @@ def test_title_only_match_shows_the_lead(live):
 def test_three_snippets_at_most_from_a_long_article(live):
     page = search(live, SearchRequest(q="procurement"))
     assert page.hits and len(page.hits[0].snippets) == 3
+
+
+QUOTED = (
+    'The minister spoke of support. "We give our unconditional support to the talks," '
+    'Lavrov said. "The support is firm," he added. Support was not in doubt.'
+)
+
+
+@pytest.mark.parametrize(
+    ("q", "marked"),
+    [
+        # A quote: phrase marks the quotation holding it, whole, and nothing else.
+        ('quote:"unconditional support"', ["We give our unconditional support to the talks"]),
+        ("quote:support", ["We give our unconditional support to the talks",
+                           "The support is firm"]),
+        ("quote:firm*", ["The support is firm"]),
+        ('quote:"support is firm"', ["The support is firm"]),
+        ('quote:"minister spoke"', []),  # words outside every quotation
+        # A plain word is marked wherever it is, inside quotations too.
+        ("firm", ["firm"]),
+        # Both: the quotation whole, the other words elsewhere, no mark inside another.
+        ('minister quote:"unconditional support"',
+         ["minister", "We give our unconditional support to the talks"]),
+    ],
+)  # fmt: skip
+def test_quote_queries_mark_whole_quotations(q, marked):
+    article = Article(id="q", title="Talks", text=QUOTED, source_path="q.txt", content_hash="")
+    blocks, count = highlight_article(article, q)
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", blocks[0].html) == marked and count == len(marked)

@@ -81,4 +81,5 @@ def test_quote_search_marks_the_quoted_words_in_the_article(client):
     page = client.get(f'/articles/{AGGREGATOR}?q=quote:"unconditional support"').get_data(
         as_text=True
     )
-    assert "<mark" in page and "unconditional</mark>" in page
+    # The quotation is marked whole, once, and its words are not marked again elsewhere.
+    assert page.count("<mark") == 1 and '"hit-1">unconditional support</mark>' in page

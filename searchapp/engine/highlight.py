@@ -16,6 +16,7 @@ from html import escape
 
 from whoosh import query as wq
 
+from ..ingest.quotes import extract_quotes
 from ..model import Article, BodyBlock
 from .analysis import WORD_PATTERN, analyse_word, fold_word
 from .query import TypedFuzzyTerm, check_bounds, parse_user_query
@@ -23,6 +24,7 @@ from .schema import build_schema
 
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title", "quotes")
+QUOTES_FIELD = "quotes"  # quote:"…" searches it
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 MAX_SNIPPETS = 3
@@ -186,13 +188,22 @@ def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], 
     Marks are numbered hit-1, hit-2, ... across the whole article, so a page can link to them.
     """
     terms: set = set()
+    quotations: list[Span] = []
     if q.strip():
         try:
             check_bounds(q)
-            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.text)
+            parsed = parse_user_query(q, _SCHEMA).query
+            terms = _highlight_terms(parsed, article.text)
+            quotations = _quotation_spans(parsed, article.text)
         except ValueError:
             terms = set()
-    spans = match_spans(article.text, terms)
+    # A quote: query marks the whole quotation it found, and no word inside it again.
+    spans = [
+        s
+        for s in match_spans(article.text, terms)
+        if not any(a <= s[0] and s[1] <= b for a, b in quotations)
+    ]
+    spans = sorted(spans + quotations)
     headings = set(article.headings)
     blocks: list[BodyBlock] = []
     marked = 0
@@ -230,8 +241,8 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     stems = {word: analyse_word(word) for word in typed}
     terms: set[str] = set()
     for node in wanted_leaves(q):
-        if node.field() not in TEXT_FIELDS:
-            continue
+        if node.field() not in TEXT_FIELDS or node.field() == QUOTES_FIELD:
+            continue  # quote: words are marked as whole quotations (_quotation_spans)
         if isinstance(node, TypedFuzzyTerm):  # compares words as typed, not stems
             terms.update(stems[w] for w in typed if node.matches_word(w))
         elif isinstance(node, wq.MultiTerm):
@@ -239,6 +250,28 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
         else:  # a word, or the words of a phrase
             terms.update(text for _, text in node.iter_all_terms())
     return terms
+
+
+def _quotation_spans(q: wq.Query, body: str) -> list[Span]:
+    """(start, end) of each quotation in `body` that a quote: part of the query matches:
+    one with every word of a quote: phrase or word, or a word a quote: prefix* expands to."""
+    leaves = [n for n in wanted_leaves(q) if n.field() == QUOTES_FIELD]
+    if not leaves:
+        return []
+    spans = []
+    for quote in extract_quotes(body):
+        words = {analyse_word(fold_word(w)) for w in WORD_PATTERN.findall(quote.text)}
+        for node in leaves:
+            if isinstance(node, wq.MultiTerm):
+                found = any(_expands_to(node, w) for w in words)
+            else:
+                found = {text for _, text in node.iter_all_terms()} <= words
+            if found:  # without the comma or stop the quotation marks enclose
+                inner = body[quote.start : quote.end]
+                start = quote.start + len(inner) - len(inner.lstrip(" ,."))
+                spans.append((start, quote.start + len(inner.rstrip(" ,."))))
+                break
+    return spans
 
 
 def _expands_to(node: wq.MultiTerm, word: str) -> bool:
