@@ -12,7 +12,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +27,7 @@ from ..timeline import parse_day
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
+from .vocabulary import Vocabulary, corrector_for
 from .whoosh_private import raised_in_whoosh
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
@@ -64,6 +65,8 @@ class Generation:
     date_rank: array
     # Shared by the generation's searchers, so what it caches per segment is built once.
     weighting: WeightingModel
+    # Its spelling words in memory, for did-you-mean and typo tolerance (read on first use).
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
 
 class LiveIndex:
@@ -203,9 +206,12 @@ def _damaged(name: str, error: BaseException) -> str:
 
 def _open_searcher(gen: Generation) -> Searcher:
     try:
-        return gen.index.searcher(weighting=gen.weighting)
+        searcher = gen.index.searcher(weighting=gen.weighting)
     except Exception as error:  # any failure here means unreadable files
         raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
+    # Whoosh binds searcher.corrector to its reader's; this one finds close words in memory.
+    searcher.corrector = corrector_for(searcher.reader(), gen.vocabulary)
+    return searcher
 
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
