@@ -72,19 +72,17 @@ def look_up_length_columns_once(writer) -> None:
 
 
 class _LengthsOnce:
-    """A per-document reader that remembers which fields have no length column."""
+    """A per-document reader that remembers which fields have a length column."""
 
     def __init__(self, reader) -> None:
         self._reader = reader
-        self._without: set[str] = set()
+        self._has_lengths: dict[str, bool] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        if fieldname in self._without:
-            return default
-        if not self._reader.has_column(_lenfield(fieldname)):
-            self._without.add(fieldname)
-            return default
-        return self._reader.doc_field_length(docnum, fieldname, default)
+        has = self._has_lengths.get(fieldname)
+        if has is None:
+            has = self._has_lengths[fieldname] = self._reader.has_column(_lenfield(fieldname))
+        return self._reader.doc_field_length(docnum, fieldname, default) if has else default
 
     def __getattr__(self, name):
         return getattr(self._reader, name)
