@@ -101,7 +101,7 @@ def shipped_collection(path: Path) -> Judged:
     corpus, queries, qrels = load_judged(path)
     sources, _ = read_sources(corpus)
     articles = [a for a in map(build_article, sources) if isinstance(a, Article)]
-    docs = tuple(Doc(a.id, a.title, a.body) for a in articles)
+    docs = tuple(Doc(a.id, a.title, a.text) for a in articles)
     return Judged("shipped", docs, queries, qrels, corpus)
 
 

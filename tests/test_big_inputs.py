@@ -33,7 +33,7 @@ def test_spans_within(hits, blocks, expected):
 
 def _huge_article(paragraphs: int) -> Article:
     body = "\n\n".join(f"Harbour ferry report number {i} was filed." for i in range(paragraphs))
-    return Article(id="huge", title="Huge", body=body, source_path="huge.txt", content_hash="")
+    return Article(id="huge", title="Huge", text=body, source_path="huge.txt", content_hash="")
 
 
 def test_a_huge_article_is_highlighted_in_full(tmp_path):
@@ -43,8 +43,8 @@ def test_a_huge_article_is_highlighted_in_full(tmp_path):
     blocks, marks = highlight_article(article, "ferry")
     assert marks == 60_000 and len(blocks) == 60_000
     assert blocks[-1].html.count("<mark") == 1 and 'id="hit-60000"' in blocks[-1].html
-    spans = [(m.start(), m.end()) for m in re.finditer("ferry", article.body)]
-    snippets = make_snippets(article.body, spans)
+    spans = [(m.start(), m.end()) for m in re.finditer("ferry", article.text)]
+    snippets = make_snippets(article.text, spans)
     assert len(snippets) == 3 and all("<mark>ferry</mark>" in s for s in snippets)
 
 

@@ -327,7 +327,7 @@ def test_an_added_article_is_cleaned_with_the_last_builds_template_lines(tmp_pat
     make_corpus(tmp_path, {"new": f"{story(9)}\n\n{SHARED}"})
     summary = rebuild_index(corpus, index_dir, incremental=True)
     assert summary.updated == 1 and summary.removed_blocks == 1
-    assert "Gazette" not in get_article(open_live(index_dir), "new").body
+    assert "Gazette" not in get_article(open_live(index_dir), "new").text
 
 
 def test_a_line_shared_by_a_few_changed_articles_is_not_template(tmp_path, open_live):
@@ -341,7 +341,7 @@ def test_a_line_shared_by_a_few_changed_articles_is_not_template(tmp_path, open_
     assert summary.updated == 3 and summary.removed_blocks == 0
     live = open_live(index_dir)
     assert ids(live, "gazette") == {"s0", "s1", "s2"}
-    assert "Gazette" in get_article(live, "s0").body
+    assert "Gazette" in get_article(live, "s0").text
 
 
 def test_a_line_on_several_pages_of_one_site_is_template(tmp_path, open_live):

@@ -79,7 +79,7 @@ def test_latin1_text_is_decoded_right_or_rejected_never_mangled(messy, tmp_path,
         assert "UTF-8" in reasons["latin1.txt"]
         assert search(live, SearchRequest(q="gare")).total == 0
     else:
-        assert get_article(live, "latin1").body == LATIN1
+        assert get_article(live, "latin1").text == LATIN1
         assert [hit.id for hit in search(live, SearchRequest(q="cafe Zurich")).hits] == ["latin1"]
 
 

@@ -323,7 +323,7 @@ def test_no_date_is_never_the_build_date():
 
 
 def article(n: int, title: str, outlet: str | None, url: str | None, path: str = "") -> Article:
-    return Article(id=str(n), title=title, body="b", source_path=path or f"{n}.html",
+    return Article(id=str(n), title=title, text="b", source_path=path or f"{n}.html",
                    content_hash="h", outlet=outlet, url=url)  # fmt: skip
 
 

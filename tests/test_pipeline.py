@@ -66,7 +66,7 @@ def test_sidecar_metadata_wins():
         "https://example.com/u",
     )
     assert not article.title_derived
-    assert "breakwater" in article.body and article.content_hash == "h"
+    assert "breakwater" in article.text and article.content_hash == "h"
 
 
 def test_an_article_without_a_title_gets_a_derived_one():

@@ -176,7 +176,7 @@ def test_page_with_only_a_fallback_extraction_is_indexed_and_flagged(tmp_path):
     article = build_article(page(FALLBACK_PAGE))
     assert isinstance(article, Article), article
     assert article.extraction == "fallback" and FALLBACK_NOTE in article.notes
-    assert "lowest level in twenty years" in article.body
+    assert "lowest level in twenty years" in article.text
     corpus = make_corpus(tmp_path, {"p.html": FALLBACK_PAGE})
     summary = rebuild_index(corpus, tmp_path / "ix")
     assert summary.fallbacks == 1 and "1 from a fallback extraction" in summary.line()
@@ -221,7 +221,7 @@ def test_pages_without_prose_are_still_skipped(html):
 def test_blocks_repeated_verbatim_are_kept_once(paragraphs, kept):
     text = "Reservoir at its lowest in twenty years\n\n" + "\n\n".join(paragraphs)
     article = build_article(page(text, kind="text"))
-    assert len(article.body.split("\n\n")) == kept
+    assert len(article.text.split("\n\n")) == kept
     assert sum(b.rule == "repeated" for b in article.removed) == len(paragraphs) - kept
 
 

@@ -100,7 +100,7 @@ def test_highlight_article_marks_surface_forms(shipped):
     assert {"supports", "Lavrov"} <= set(words)
     # Every mark is a word as the article prints it, and a form of a query word.
     wanted = {analyse_word("supporting"), analyse_word("Lavrov")}
-    assert all(word in article.body and analyse_word(word) in wanted for word in words)
+    assert all(word in article.text and analyse_word(word) in wanted for word in words)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .schema import build_schema
 
 # Fields whose query words are marked in snippets and on the article page.
-TEXT_FIELDS = ("text", "title")
+TEXT_FIELDS = ("text", "title", "quotes")
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 MAX_SNIPPETS = 3
@@ -189,17 +189,17 @@ def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], 
     if q.strip():
         try:
             check_bounds(q)
-            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.body)
+            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.text)
         except ValueError:
             terms = set()
-    spans = match_spans(article.body, terms)
+    spans = match_spans(article.text, terms)
     headings = set(article.headings)
     blocks: list[BodyBlock] = []
     marked = 0
-    paragraphs = _paragraph_spans(article.body)
+    paragraphs = _paragraph_spans(article.text)
     for (start, end), inside in zip(paragraphs, spans_within(spans, paragraphs), strict=True):
-        html = mark(article.body, inside, start, end, numbered=True, first_number=marked + 1)
-        kind = "heading" if article.body[start:end] in headings else "paragraph"
+        html = mark(article.text, inside, start, end, numbered=True, first_number=marked + 1)
+        kind = "heading" if article.text[start:end] in headings else "paragraph"
         blocks.append(BodyBlock(kind, html))
         marked += len(inside)
     return tuple(blocks), marked
@@ -274,5 +274,5 @@ def hit_snippets(article: Article, terms: set | None) -> tuple[str, ...]:
     snippets: tuple[str, ...] = ()
     if terms is not None:
         texts = {text for name, text in terms if name in TEXT_FIELDS}
-        snippets = tuple(make_snippets(article.body, match_spans(article.body, texts)))
-    return snippets or (plain_snippet(article.lead or article.body),)
+        snippets = tuple(make_snippets(article.text, match_spans(article.text, texts)))
+    return snippets or (plain_snippet(article.lead or article.text),)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from whoosh import columns, fields
 
+from ..ingest.profile import profile_bytes, profile_of, signature_bytes
 from ..model import Article, RemovedBlock
 from .analysis import (
     SECTION_BREAK,
@@ -18,7 +19,7 @@ from .analysis import (
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def built_with_this_schema(build_info: dict) -> bool:
@@ -53,6 +54,8 @@ USER_FIELD_ALIASES = {
     "outlet": "outlet",
     "body": "text",
     "text": "text",
+    "quote": "quotes",
+    "quotes": "quotes",
 }
 
 
@@ -86,7 +89,7 @@ def build_schema() -> fields.Schema:
         outlet=fields.TEXT(analyzer=names, multitoken_query="phrase", stored=True),
         lead=fields.STORED,
         headings=fields.STORED,
-        body=fields.STORED,
+        body=fields.STORED,  # Article.text: the name "text" is the searched field above
         # Exact values for filters and facets, kept apart from the searchable text.
         author_facet=fields.KEYWORD(commas=True, lowercase=False),
         outlet_facet=fields.ID(sortable=True),
@@ -103,13 +106,20 @@ def build_schema() -> fields.Schema:
         published_column=fields.COLUMN(columns.VarBytesColumn()),
         title_derived=fields.STORED,
         removed=fields.STORED,
+        # Quoted statements (quote:"..."), who said them (a facet and filter), and the
+        # profile the corpus-wide steps read back after the build (profile.py).
+        quotes=fields.TEXT(analyzer=text_analyzer()),
+        speaker_facet=fields.KEYWORD(commas=True, lowercase=False),
+        speakers_column=fields.COLUMN(columns.VarBytesColumn()),
+        signature_column=fields.COLUMN(columns.VarBytesColumn()),
+        profile_column=fields.COLUMN(columns.VarBytesColumn()),
     )
 
 
 def weighted_text(article: Article) -> str:
     """The article's searchable sections in SECTION_WEIGHTS order, joined by SECTION_BREAK."""
     lead = article.lead
-    if lead and article.body.startswith(lead):
+    if lead and article.text.startswith(lead):
         # The lead is the body's first paragraph: count its words once, or every opening
         # word scores as lead + body and outranks a headline mention.
         lead = ""
@@ -117,7 +127,7 @@ def weighted_text(article: Article) -> str:
         "title": article.title,
         "lead": lead,
         "headings": "\n".join(article.headings),
-        "body": article.body,
+        "body": article.text,
         "authors": "\n".join(article.authors),
         "outlet": article.outlet or "",
     }
@@ -143,7 +153,7 @@ def to_document(article: Article) -> dict:
         "title": article.title,
         "lead": article.lead,
         "headings": "\n".join(article.headings),
-        "body": article.body,
+        "body": article.text,
         "text": weighted_text(article),
         "authors": "\n".join(article.authors),  # a name never holds a newline
         "outlet": article.outlet or "",
@@ -162,6 +172,15 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    profile = profile_of(article)
+    doc["signature_column"] = signature_bytes(profile.signature)
+    doc["profile_column"] = profile_bytes(profile)
+    if profile.quotes:
+        doc["quotes"] = "\n\n".join(q.text for q in profile.quotes)
+    speakers = sorted({q.speaker.replace(",", " ") for q in profile.quotes if q.speaker})
+    if speakers:
+        doc["speaker_facet"] = ",".join(speakers)
+        doc["speakers_column"] = "\n".join(speakers).encode("utf-8")
     if article.language:
         doc["language"] = article.language
     published = parse_published(article.published)
@@ -173,6 +192,10 @@ def to_document(article: Article) -> dict:
 
 def from_stored(stored: dict, with_removed: bool = True) -> Article:
     """Rebuild an Article from a document's stored fields (`removed` left empty if not wanted)."""
+    if "id" not in stored:
+        # Every document stores its id: a record without one was read from a truncated
+        # stored-fields file. EOFError is what the live index reports as a damaged index.
+        raise EOFError("a document's stored fields are cut short (no id)")
     removed = tuple(
         RemovedBlock(text=t, rule=r)
         for r, t in (json.loads(stored.get("removed") or "[]") if with_removed else ())
@@ -181,7 +204,7 @@ def from_stored(stored: dict, with_removed: bool = True) -> Article:
     return Article(
         id=stored["id"],
         title=stored.get("title", ""),
-        body=stored.get("body", ""),
+        text=stored.get("body", ""),
         source_path=stored.get("source_path", ""),
         content_hash=stored.get("content_hash", ""),
         title_derived=bool(stored.get("title_derived")),

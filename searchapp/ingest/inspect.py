@@ -64,7 +64,7 @@ def _report(source: Source, result: Article | SkippedFile, skipped_because: str 
         *(f"warning:   {note}" for note in article.notes),
         "",
         "== kept text ==",
-        article.body,
+        article.text,
         "",
         *_removed(article.removed),
     ]

@@ -158,7 +158,7 @@ def build_article(
         id=source.id,
         title=title,
         title_derived=title_derived,
-        body=cleaned.text,
+        text=cleaned.text,
         lead=lead or "",
         headings=tuple(headings),
         authors=tuple(authors),

@@ -11,6 +11,8 @@ from ..engine import (
     IndexUnavailableError,
     LiveIndex,
     QueryTooExpensiveError,
+    Story,
+    StoryNotFoundError,
 )
 from ..model import Hit, InvalidRequestError, ResultPage
 from ..timeline import DateHistogram
@@ -98,7 +100,7 @@ def article(article_id: str):
             "url": found.url,
             "lead": found.lead,
             "headings": list(found.headings),
-            "text": found.body,
+            "text": found.text,
             "removed": [{"rule": b.rule, "text": b.text} for b in found.removed],
         }
     )
@@ -108,6 +110,50 @@ def article(article_id: str):
 def related(article_id: str):
     hits = surface().related(live_index(), article_id)
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
+
+
+def story_json(story: Story) -> dict:
+    """A story as JSON: its articles by date and outlet, what each adds, the travelled quotes."""
+    added = {c.article.id: c for c in story.contributions}
+
+    def quote(q) -> dict:
+        return {"text": q.text, "speaker": q.speaker}
+
+    return {
+        "id": story.id,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published,
+                "adds": {
+                    "sentences": list(added[a.id].sentences),
+                    "quotes": [quote(q) for q in added[a.id].quotes],
+                    "names": list(added[a.id].names),
+                },
+            }
+            for a in story.articles
+        ],
+        "travelled_quotes": [
+            {
+                "text": t.text,
+                "speaker": t.speaker,
+                "first": t.first,
+                "printed_by": [
+                    {"id": p.article_id, "outlet": p.outlet, "published": p.published}
+                    for p in t.printings
+                ],
+            }
+            for t in story.travelled
+        ],
+        "copies": [list(group) for group in story.copies],
+    }
+
+
+@api.get("/stories/<int:story_id>")
+def story(story_id: int):
+    return jsonify(story_json(surface().get_story(live_index(), story_id)))
 
 
 @api.get("/suggest")  # completion (search-as-you-type); did-you-mean is in /api/search
@@ -133,6 +179,11 @@ def bad_parameter(error: InvalidRequestError):
 @api.errorhandler(ArticleNotFoundError)
 def unknown_article(error: ArticleNotFoundError):
     return problem(404, "No article with that id.")
+
+
+@api.errorhandler(StoryNotFoundError)
+def unknown_story(error: StoryNotFoundError):
+    return problem(404, "No story with that number.")
 
 
 @api.errorhandler(IndexUnavailableError)
