@@ -18,9 +18,10 @@ from whoosh import query as wq
 
 from ..ingest.quotes import extract_quotes
 from ..model import Article, BodyBlock
-from .analysis import WORD_PATTERN, analyse_word, fold_word
+from .analysis import WORD_PATTERN, analyse_word, fold_word, stemming_language
 from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .schema import build_schema
+from .stemming import in_languages
 
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title", "quotes")
@@ -158,8 +159,9 @@ def plain_snippet(text: str) -> str:
     return escape(text[: cut if cut > 0 else MAX_SNIPPET_CHARS]) + " …"
 
 
-def match_spans(text: str, terms: set) -> list[Span]:
-    """Character spans of the words in `text` whose analysed form is one of `terms`."""
+def match_spans(text: str, terms: set, language: str | None = None) -> list[Span]:
+    """Character spans of the words in `text` whose analysed form is one of `terms`, the
+    words stemmed in `language` as the index stems an article in it."""
     if not terms:
         return []
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
@@ -170,7 +172,7 @@ def match_spans(text: str, terms: set) -> list[Span]:
     forms = frozenset(
         w
         for w in set(WORD_PATTERN.findall(text))
-        if fold_word(w[:1])[:1] in initials and analyse_word(w) in wanted
+        if fold_word(w[:1])[:1] in initials and analyse_word(w, language) in wanted
     )
     if not forms:
         return []
@@ -192,15 +194,16 @@ def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], 
     if q.strip():
         try:
             check_bounds(q)
-            parsed = parse_user_query(q, _SCHEMA).query
-            terms = _highlight_terms(parsed, article.text)
-            quotations = _quotation_spans(parsed, article.text)
+            wanted = parse_user_query(q, _SCHEMA).query
+            wanted = in_languages(wanted, q, frozenset({stemming_language(article.language)}))
+            terms = _highlight_terms(wanted, article.text, article.language)
+            quotations = _quotation_spans(wanted, article.text, article.language)
         except ValueError:
             terms = set()
     # A quote: query marks the whole quotation it found, and no word inside it again.
     spans = [
         s
-        for s in match_spans(article.text, terms)
+        for s in match_spans(article.text, terms, article.language)
         if not any(a <= s[0] and s[1] <= b for a, b in quotations)
     ]
     spans = sorted(spans + quotations)
@@ -228,8 +231,8 @@ def _paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def _highlight_terms(q: wq.Query, body: str) -> set[str]:
-    """The analysed words of `body` that the query asks for.
+def _highlight_terms(q: wq.Query, body: str, language: str | None = None) -> set[str]:
+    """The analysed words of `body` (stemmed in `language`) that the query asks for.
 
     Words under NOT are left out (they are what the reader asked not to see), and
     prefix*, wild?card and fuzzy~ terms are expanded against the body's own words:
@@ -238,7 +241,7 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     concurrent requests delete under each other.)
     """
     typed = {fold_word(word) for word in WORD_PATTERN.findall(body)}
-    stems = {word: analyse_word(word) for word in typed}
+    stems = {word: analyse_word(word, language) for word in typed}
     terms: set[str] = set()
     for node in wanted_leaves(q):
         if node.field() not in TEXT_FIELDS or node.field() == QUOTES_FIELD:
@@ -252,7 +255,7 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     return terms
 
 
-def _quotation_spans(q: wq.Query, body: str) -> list[Span]:
+def _quotation_spans(q: wq.Query, body: str, language: str | None = None) -> list[Span]:
     """(start, end) of each quotation in `body` that a quote: part of the query matches:
     one with every word of a quote: phrase or word, or a word a quote: prefix* expands to."""
     leaves = [n for n in wanted_leaves(q) if n.field() == QUOTES_FIELD]
@@ -260,7 +263,7 @@ def _quotation_spans(q: wq.Query, body: str) -> list[Span]:
         return []
     spans = []
     for quote in extract_quotes(body):
-        words = {analyse_word(fold_word(w)) for w in WORD_PATTERN.findall(quote.text)}
+        words = {analyse_word(w, language) for w in WORD_PATTERN.findall(quote.text)}
         for node in leaves:
             if isinstance(node, wq.MultiTerm):
                 found = any(_expands_to(node, w) for w in words)
@@ -307,5 +310,6 @@ def hit_snippets(article: Article, terms: set | None) -> tuple[str, ...]:
     snippets: tuple[str, ...] = ()
     if terms is not None:
         texts = {text for name, text in terms if name in TEXT_FIELDS}
-        snippets = tuple(make_snippets(article.text, match_spans(article.text, texts)))
+        spans = match_spans(article.text, texts, article.language)
+        snippets = tuple(make_snippets(article.text, spans))
     return snippets or (plain_snippet(article.lead or article.text),)
