@@ -113,9 +113,16 @@ def _cached_search(
 
 
 def _text_bytes(page: ResultPage) -> int:
-    """The memory a page's texts take (what makes a cached page large: titles, snippets)."""
-    return sum(
-        sys.getsizeof(text)
+    """The memory a page's texts take (what makes a cached page large: titles, snippets,
+    and the titles of the copies listed under each hit)."""
+    copies = (
+        text
+        for hit in page.hits
+        for copy_ in hit.copies
+        for text in (copy_.id, copy_.title, copy_.outlet or "", copy_.published or "")
+    )
+    hits = (
+        text
         for hit in page.hits
         for text in (
             hit.id,
@@ -126,6 +133,7 @@ def _text_bytes(page: ResultPage) -> int:
             *hit.authors,
         )
     )
+    return sys.getsizeof(page.notice or "") + sum(map(sys.getsizeof, chain(hits, copies)))
 
 
 def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
