@@ -125,3 +125,15 @@ def test_a_manifest_of_sizes_only_is_still_checked_by_size(tmp_path):
     (tmp_path / name / "marker").write_text("x")
     with pytest.raises(store.DamagedIndexError, match="marker is 1 bytes"):
         store.check_files(tmp_path, name)
+
+
+@pytest.mark.parametrize("record", ["12", [12], [12, "crc"], None, [True, 1]])
+def test_a_damaged_manifest_entry_is_damage_not_a_crash(tmp_path, record):
+    """Before: one bad entry in build.json raised ValueError, a 500 on a running server."""
+    name = publish_empty(tmp_path)
+    info_path = tmp_path / name / store.BUILD_INFO
+    info = json.loads(info_path.read_text())
+    info[store.MANIFEST]["marker"] = record
+    info_path.write_text(json.dumps(info))
+    with pytest.raises(store.DamagedIndexError, match="build record of index file marker"):
+        store.check_files(tmp_path, name)

@@ -17,6 +17,7 @@ from whoosh import query as wq
 from ..model import (
     GROUPS,
     MATCHES,
+    MAX_LISTED_COPIES,
     MAX_PER_PAGE,
     MAX_RESULT_DEPTH,
     SORTS,
@@ -50,7 +51,6 @@ from .stemming import in_languages
 from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
 
-MAX_LISTED_COPIES = 20  # copies named under a hit; the rest are counted
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 # Matches between two looks at the time budget: a phrase can cost ~30 ms a match, and a
