@@ -33,11 +33,12 @@ REQUEST_LINE_BYTES = 128 * 1024
 HEADER_SECONDS = 5
 # No route takes a request body; one is read whole before the app runs (see _StopWhenGone).
 MAX_BODY_BYTES = 64 * 1024
-# A client that stops reading its answer: once the server's write buffer is full (64 KB),
-# the connection is closed if the client does not take ~48 KB of it within this long (a
-# reader slower than ~5 KB/s). Before, a client that asked for a big export and read
-# nothing held its thread for as long as it liked (42 s and counting, with one thread).
+# A client that stops reading its answer: while the server's write buffer is full, the
+# client must take at least WRITE_PROGRESS_BYTES of it every WRITE_STALL_SECONDS (about
+# 3 KB/s), or the connection is closed. Before, a client that asked for a big export and
+# read nothing held its thread for as long as it liked (42 s and counting, one thread).
 WRITE_STALL_SECONDS = 10
+WRITE_PROGRESS_BYTES = 32 * 1024
 
 
 class _HeaderDeadline(ASGIProtocol):
@@ -59,8 +60,22 @@ class _HeaderDeadline(ASGIProtocol):
     def pause_writing(self) -> None:
         super().pause_writing()
         if self._write_stall is None:
-            loop = self.worker.loop
-            self._write_stall = loop.call_later(WRITE_STALL_SECONDS, self.transport.abort)
+            self._watch_writes(self.transport.get_write_buffer_size())
+
+    def _watch_writes(self, buffered: int) -> None:
+        self._write_stall = self.worker.loop.call_later(
+            WRITE_STALL_SECONDS, self._writes_checked, buffered
+        )
+
+    def _writes_checked(self, buffered_before: int) -> None:
+        # Nothing is added to the buffer while it is full (gunicorn's send() waits), so
+        # what left it is what the client read (into the kernel's buffers, then its own).
+        buffered = self.transport.get_write_buffer_size()
+        if buffered_before - buffered >= WRITE_PROGRESS_BYTES:
+            self._watch_writes(buffered)  # slow, but reading
+        else:
+            self._write_stall = None
+            self.transport.abort()
 
     def resume_writing(self) -> None:
         self._cancel_write_stall()
