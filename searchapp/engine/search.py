@@ -642,6 +642,7 @@ def _export_hits(searcher, q: wq.Query | None, order: list) -> Iterator[Hit]:
         chunk = order[start : start + EXPORT_CHUNK]
         terms = _matched_terms(searcher, q, [d for _, d in chunk]) if q is not None else None
         for score, docnum in chunk:
+            budget.check()  # past the time budget: this stops the rows only if the client left
             matched = None if terms is None else terms.get(docnum, set())
             # All of the page's snippets, so the row's first one is the page's first one.
             yield to_hit(searcher.stored_fields(docnum), matched, score)
