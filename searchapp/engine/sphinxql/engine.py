@@ -29,6 +29,7 @@ from ...model import (
     ResultPage,
     SearchRequest,
 )
+from .. import budget
 from ..analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
 from ..articles import ArticleNotFoundError
 from ..highlight import make_snippets, plain_snippet
@@ -448,6 +449,7 @@ class SphinxEngine:
 
     def _export_hits(self, live: Live, order: list, highlight: str, unscored: bool):
         for start in range(0, len(order), EXPORT_BATCH):
+            budget.check()  # the server says the client left: stop reading rows for nobody
             batch = order[start : start + EXPORT_BATCH]
             yield from self._run(
                 partial(
