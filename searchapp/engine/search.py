@@ -444,6 +444,8 @@ def _filters(request: SearchRequest) -> wq.Query | None:
         parts.append(wq.Term("author_facet", request.author.replace(",", " ")))
     if request.year:
         parts.append(wq.Term("year", request.year))
+    if request.lang:
+        parts.append(wq.Term("language", request.lang))
     if request.date_from or request.date_to:
         start = (
             datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
@@ -576,8 +578,9 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     authors = Counter(chain.from_iterable(map(columns.authors.__getitem__, docnums)))
     years = Counter(map(columns.year.__getitem__, docnums))
     speakers = Counter(chain.from_iterable(map(columns.speakers.__getitem__, docnums)))
-    outlets.pop(None, None)  # articles without an outlet or a date
-    years.pop(None, None)
+    languages = Counter(map(columns.language.__getitem__, docnums))
+    for counter in (outlets, years, languages):
+        counter.pop(None, None)  # articles without an outlet, a date or a known language
 
     def top(counter: Counter, by_value: bool = False) -> tuple[FacetCount, ...]:
         if by_value:
@@ -591,6 +594,7 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
         "author": top(authors),
         "year": top(years, by_value=True),
         "speaker": top(speakers),
+        "language": top(languages),
     }
 
 
