@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 REUTERS = REPO.parent / "shared" / "data" / "reuters21578"
 ROW = re.compile(
     r"^\| (?P<engine>whoosh|sphinxql) \| (?P<shards>-|\d) \| (?P<build>[\d.]+) \| [\d.]+ \| "
-    r"[\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (?P<agreement>[\d.]+) \|$"
+    r"[\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (?P<agreement>[\d.]+) \| (?P<errors>\d+) \|$"
 )
 
 
@@ -42,5 +42,6 @@ def test_small_run_prints_a_row_per_engine():
         ("sphinxql", "2"),
     ], out.stdout
     assert rows[0]["agreement"] == "1.0000"  # Whoosh against itself
+    assert all(m["errors"] == "0" for m in rows), out.stdout
     # The same articles answer the same queries: the top tens mostly agree.
     assert all(float(m["agreement"]) > 0.8 for m in rows), out.stdout
