@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..ingest.name_variants import people
 from ..ingest.stories import (
+    STORY_TEXT_CHARS,
     Contribution,
     StoryArticle,
     TravelledQuote,
@@ -43,7 +44,8 @@ class StoryLink:
 def story_article(
     article_id: str, title: str, outlet: str | None, published: str | None, body: str
 ) -> StoryArticle:
-    """One article of a story, with the people it names."""
+    """One article of a story, with the people it names (from its first STORY_TEXT_CHARS)."""
+    body = body[:STORY_TEXT_CHARS]
     return StoryArticle(article_id, title, outlet or None, published, body, people(body))
 
 
@@ -95,6 +97,10 @@ def get_story(live: LiveIndex, story_id: int) -> Story:
         with live.searcher() as (gen, searcher):
             if not 0 <= story_id < len(gen.groups.stories):
                 raise StoryNotFoundError(story_id)
+            key = ("story", gen.name, story_id)  # one generation's stories never change
+            cached = live.results.get(key)
+            if cached is not None:
+                return cached
             ids = gen.groups.stories[story_id]
             members = [_member(searcher.stored_fields(gen.docnums[i])) for i in ids]
             copies = tuple(
@@ -102,7 +108,9 @@ def get_story(live: LiveIndex, story_id: int) -> Story:
                 for n in {gen.copy_group[gen.docnums[i]] for i in ids}
                 if n >= 0
             )
-        return assemble_story(story_id, members, copies, gen.groups.variants)
+        story = assemble_story(story_id, members, copies, gen.groups.variants)
+        live.results.put(key, story, cost=sum(len(m.body) for m in members))
+        return story
 
     return again_if_moved(live, attempt)
 
