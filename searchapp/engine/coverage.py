@@ -103,16 +103,21 @@ def get_story(live: LiveIndex, story_id: int) -> Story:
                 return cached
             ids = gen.groups.stories[story_id]
             members = [_member(searcher.stored_fields(gen.docnums[i])) for i in ids]
-            copies = tuple(
-                gen.groups.copies[n]
-                for n in {gen.copy_group[gen.docnums[i]] for i in ids}
-                if n >= 0
-            )
+            copies = _copies_within(gen, ids)
         story = assemble_story(story_id, members, copies, gen.groups.variants)
         live.results.put(key, story, cost=sum(len(m.body) for m in members))
         return story
 
     return again_if_moved(live, attempt)
+
+
+def _copies_within(gen, ids: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The story's own members of each copy group it touches, sorted, as the cluster
+    lists them (a copy outside the story is not the story's)."""
+    members = set(ids)
+    numbers = {gen.copy_group[gen.docnums[i]] for i in ids} - {-1}
+    within = (tuple(sorted(members.intersection(gen.groups.copies[n]))) for n in numbers)
+    return tuple(sorted(group for group in within if len(group) > 1))
 
 
 def story_link(live: LiveIndex, article_id: str) -> StoryLink | None:
