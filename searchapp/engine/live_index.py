@@ -12,7 +12,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +27,7 @@ from ..timeline import parse_day
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
+from .typos import CloseWords
 from .whoosh_private import raised_in_whoosh
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
@@ -64,6 +65,8 @@ class Generation:
     date_rank: array
     # Shared by the generation's searchers, so what it caches per segment is built once.
     weighting: WeightingModel
+    # What a typo may be corrected to, built on first use (typos.CloseWords).
+    close_words: CloseWords = field(default_factory=CloseWords)
 
 
 class LiveIndex:

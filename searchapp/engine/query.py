@@ -301,6 +301,9 @@ def _drop_wide_wildcards(text: str) -> tuple[str, list[str]]:
     return _WILDCARD_TERM.sub(check, text), notes
 
 
+QTF_K3: float | None = None
+
+
 def weigh_repeats(q: query.Query) -> query.Query:
     """A word given n times in a group counts n times, as FTS5 and Lucene count it.
 
@@ -313,9 +316,16 @@ def weigh_repeats(q: query.Query) -> query.Query:
     counts = Counter(weigh_repeats(sub) for sub in q.subqueries)
     merged = copy.copy(q)
     merged.subqueries = [
-        sub.with_boost(sub.boost * n) if n > 1 else sub for sub, n in counts.items()
+        sub.with_boost(sub.boost * repeat_weight(n)) if n > 1 else sub for sub, n in counts.items()
     ]
     return merged
+
+
+def repeat_weight(n: int) -> float:
+    """The weight of a word said n times: n, or Okapi's (k3 + 1) n / (k3 + n) with QTF_K3."""
+    if QTF_K3 is None:
+        return float(n)
+    return (QTF_K3 + 1) * n / (QTF_K3 + n)
 
 
 def parse_with(parser: qparser.QueryParser, text: str) -> query.Query:

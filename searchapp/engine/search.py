@@ -42,7 +42,7 @@ from .query import (
     plain_words_query,
     words_of,
 )
-from .schema import SEARCH_FIELD, from_stored
+from .schema import from_stored
 from .spelling import did_you_mean
 from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
@@ -131,7 +131,7 @@ def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
 
 
 def _parse(
-    searcher, request: SearchRequest, notices: list[str], synonyms: Synonyms
+    searcher, gen, request: SearchRequest, notices: list[str], synonyms: Synonyms
 ) -> tuple[ParsedQuery, list[typos.Correction]]:
     """The Whoosh query for a request (Every() when browsing) and the typos it corrects.
 
@@ -152,8 +152,7 @@ def _parse(
         )
     corrections = []
     if request.typos and parsed.query is not wq.NullQuery:
-        corrector = searcher.corrector(SEARCH_FIELD)
-        corrections = typos.find_corrections(searcher.reader(), corrector, request.q)
+        corrections = typos.find_corrections(searcher.reader(), gen.close_words, request.q)
     if corrections:
         parsed = replace(parsed, query=typos.with_corrections(parsed.query, corrections))
         notices.insert(0, typos.notice(corrections))
@@ -186,7 +185,7 @@ def _search(
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
         browsing = not request.q.strip()
-        parsed, corrections = _parse(searcher, request, notices, synonyms)
+        parsed, corrections = _parse(searcher, gen, request, notices, synonyms)
         matches = _run(searcher, gen, parsed.query, request, browsing)
         relaxed = None if matches.total else _relaxed(searcher, request, parsed, corrections)
         if relaxed is not None:
