@@ -470,7 +470,7 @@ def export(
 def _export(live: LiveIndex, request: SearchRequest, cap: int, synonyms: Synonyms) -> Export:
     with live.searcher() as (gen, searcher):
         browsing = not request.q.strip()
-        parsed, corrections = _parse(searcher, request, [], synonyms)
+        parsed, corrections = _parse(searcher, gen, request, [], synonyms)
         total, order = _order(searcher, gen, parsed.query, request, browsing, cap)
         relaxed = None if total else _relaxed(searcher, request, parsed, corrections)
         query = parsed.query
