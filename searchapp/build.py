@@ -24,13 +24,16 @@ from .engine import (
     SCHEMA_VERSION,
     built_with_this_schema,
     content_hashes,
+    read_profiles,
     write_articles,
 )
 from .ingest.clean import find_site_template_lines, find_template_lines
 from .ingest.corpusmeta import harmonise
 from .ingest.examples import example_queries
+from .ingest.groups import Groups, compute_groups, write_groups
 from .ingest.load import LoadError, UnchangedFile, read_corpus
 from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article, web_url
+from .ingest.profile import profile_from_bytes, signature_from_bytes
 from .model import Article, FileWarning, SearchappError, SkippedFile
 
 # A file written again within its file system's timestamp step (2 s on FAT) keeps its mtime,
@@ -59,8 +62,13 @@ class BuildSummary:
     skipped: tuple[SkippedFile, ...]
     removed_blocks: int
     seconds: float
+    copy_groups: int = 0  # groups of two or more articles that are copies of one text
+    copies: int = 0  # articles in those groups beyond the first of each
+    stories: int = 0  # groups of articles about one event
     warnings: tuple[FileWarning, ...] = ()  # indexed, but worth a look (see FileWarning)
     fallbacks: int = 0  # articles indexed from a fallback extraction
+    # Said when an --incremental build rebuilt everything instead (a damaged live index).
+    not_incremental: str | None = None
 
     def line(self) -> str:
         """The one summary line the CLI prints."""
@@ -73,6 +81,8 @@ class BuildSummary:
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
         parts.append(f"{self.removed_blocks} boilerplate blocks removed")
+        parts.append(f"{self.copy_groups} copy groups ({self.copies} copies folded)")
+        parts.append(f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}")
         parts.append(f"{self.seconds:.1f}s")
         return ", ".join(parts) + f" (generation {self.generation})"
 
@@ -92,7 +102,14 @@ def rebuild_index(
     """
     started = time.monotonic()
     with _writable(index_dir), store.rebuild_lock(index_dir):
-        previous = _previous_build(index_dir, corpus_dir) if incremental else None
+        previous, not_incremental = None, None
+        if incremental:
+            try:
+                previous = _previous_build(index_dir, corpus_dir)
+            except store.DamagedIndexError as error:  # copying it would publish the damage
+                not_incremental = (
+                    f"not incremental: the live index is damaged ({error}); rebuilt it in full"
+                )
         read_at = time.time_ns()
         corpus = _read(corpus_dir, previous.stamps if previous else None, exclude)
         plan = _plan(corpus, previous)
@@ -107,6 +124,8 @@ def rebuild_index(
                 build_dir, plan, template_lines, corpus.skipped, warnings, progress, procs
             )
             failed = {s.id for s in plan.todo} - added
+            groups = group_articles(build_dir)
+            write_groups(build_dir, groups)
             store.write_snapshot(
                 build_dir, _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
             )
@@ -142,9 +161,26 @@ def rebuild_index(
         skipped=tuple(corpus.skipped),
         removed_blocks=counts["removed_blocks"],
         seconds=time.monotonic() - started,
+        copy_groups=len(groups.copies),
+        copies=sum(len(g) - 1 for g in groups.copies),
+        stories=len(groups.stories),
         warnings=tuple(warnings),
         fallbacks=counts["fallbacks"],
+        not_incremental=not_incremental,
     )
+
+
+def group_articles(build_dir: Path) -> Groups:
+    """Copies, stories and name variants of every article in the build, from its profiles.
+
+    The index columns hold each article's profile (ingest/profile.py), so unchanged articles
+    of an incremental build count as much as the new ones without being cleaned again.
+    """
+    items = []
+    for article_id, signature, profile in sorted(read_profiles(build_dir)):
+        names, story = profile_from_bytes(article_id, profile)
+        items.append((article_id, signature_from_bytes(signature), names, story))
+    return compute_groups(items)
 
 
 def clean_corpus(
@@ -261,7 +297,10 @@ def _previous_build(index_dir: Path, corpus_dir: Path) -> _Previous | None:
 
 
 def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
-    """id -> content hash of the live index, or None when there is no index to update."""
+    """id -> content hash of the live index, or None when there is no index to update.
+
+    DamagedIndexError when its files are not those its build wrote, or cannot be read.
+    """
     try:
         live = store.current_generation(index_dir)
     except store.NoIndexError:
@@ -270,9 +309,12 @@ def _previous_hashes(index_dir: Path) -> dict[str, str] | None:
         return None  # built with another schema: rebuild everything
     try:
         store.check_files(index_dir, live)
-    except Exception:  # damaged: rebuild it all rather than copy it
-        return None
-    return content_hashes(index_dir / live)
+    except OSError as error:
+        raise store.DamagedIndexError(f"its files cannot be read: {error}") from None
+    hashes = content_hashes(index_dir / live)
+    if hashes is None:
+        raise store.DamagedIndexError("its articles cannot be read")
+    return hashes or None  # an empty index: nothing to update, build it all
 
 
 def _plan(corpus: _Corpus, previous: _Previous | None) -> _Plan:

@@ -135,6 +135,8 @@ def run_rebuild(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if summary.not_incremental:
+        click.echo(summary.not_incremental, err=True)
     for skipped in summary.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     for warning in summary.warnings:

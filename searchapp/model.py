@@ -79,6 +79,7 @@ class FileWarning:
 
 
 SORTS = ("relevance", "date")
+GROUPS = ("story",)  # group=story: one hit per story instead of one per copy group
 MATCHES = ("all", "any")
 MAX_PER_PAGE = 100
 MAX_RESULT_DEPTH = 10_000  # page * per_page: deeper paging is a scraper, not a reader
@@ -103,6 +104,10 @@ class SearchRequest:
     year: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    speaker: str | None = None
+    collapse: bool = True  # one hit per group of copies
+    group: str | None = None  # "story": one hit per story
+    variants: bool = True  # also search the corpus's other spellings of a name
     typos: bool = True  # also search far more common close words of rare words (engine/typos)
 
 
@@ -116,6 +121,20 @@ class Hit:
     url: str | None
     score: float | None
     snippets: tuple[str, ...]  # HTML: escaped text, the query's words in <mark>
+    copies: tuple[Copy, ...] = ()  # the other articles that are copies of this one
+    more_copies: int = 0  # copies beyond those listed
+    story: int | None = None  # its story's number (/stories/<n>), when it has one
+    folded: int = 0  # matches hidden behind this hit (its copies, or with group=story its story)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another article with the same text, as a hit lists it."""
+
+    id: str
+    title: str
+    outlet: str | None
+    published: str | None
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +31,7 @@ LOCK = ".rebuild.lock"
 BUILD_PREFIX = ".building-"
 GEN_PREFIX = "gen-"
 BUILD_INFO = "build.json"
-MANIFEST = "files"  # key in build.json: {file name: size in bytes}
+MANIFEST = "files"  # key in build.json: {file name: [size in bytes, crc32]}
 SNAPSHOT = "sources.json"  # the corpus files a build indexed, for the next incremental build
 SNAPSHOT_FORMAT = 1
 
@@ -39,7 +41,7 @@ class NoIndexError(SearchappError):
 
 
 class DamagedIndexError(SearchappError):
-    """A generation's files are not the ones its build wrote (truncated or missing)."""
+    """A generation's files are not the ones its build wrote (truncated, missing, changed)."""
 
 
 class RebuildInProgressError(SearchappError):
@@ -165,9 +167,10 @@ def remove_abandoned_builds(index_dir: Path) -> None:
 
 def publish(index_dir: Path, build_dir: Path, info: dict) -> str:
     """Make a finished build live by an atomic rename of the pointer; return its name."""
-    # The size of every file as built, so a reader can tell a truncated segment (disk full,
-    # a half-finished copy) at open time, rather than fail on some query later.
-    info = {**info, MANIFEST: _file_sizes(build_dir)}
+    # The size and checksum of every file as built, so a reader can tell a truncated or
+    # overwritten segment at open time, rather than fail or answer wrongly later.
+    files = {path.name: [found.st_size, _crc32(path)] for path, found in _stats(build_dir)}
+    info = {**info, MANIFEST: files}
     (build_dir / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     # One clock reading, in UTC: names must sort in build order for prune_generations(),
     # and two readings (or local time going back an hour) could sort a newer build first.
@@ -187,24 +190,64 @@ def publish(index_dir: Path, build_dir: Path, info: dict) -> str:
 
 
 def check_files(index_dir: Path, name: str) -> None:
-    """Raise DamagedIndexError when a generation's files differ in size from its manifest."""
+    """Raise DamagedIndexError when a generation's files are not those its build wrote.
+
+    Each file is checksummed once per process for each (inode, size, mtime) it has, so a
+    generation is read in full when first opened and a check is only a stat after that.
+    crc32, not a cryptographic hash: this finds damage (an attacker able to write the files
+    can rewrite the manifest too), and is the cheapest (bench/index_checks.py, the 90 MB
+    Reuters index: crc32 110 ms, sha256 200 ms, blake2b 294 ms; opening it 170 ms).
+    """
     expected = read_build_info(index_dir, name).get(MANIFEST)
     if not isinstance(expected, dict):
         return  # built before manifests were written: nothing to compare with
-    actual = _file_sizes(index_dir / name)
-    for file, size in expected.items():
-        if actual.get(file) != size:
-            found = "missing" if file not in actual else f"{actual[file]} bytes"
-            raise DamagedIndexError(f"index file {file} is {found}, expected {size} bytes")
+    actual = {path.name: (path, found) for path, found in _stats(index_dir / name)}
+    for file, record in expected.items():
+        size, crc = (record, None) if isinstance(record, int) else record  # older: size only
+        path, found = actual.get(file, (None, None))
+        if found is None or found.st_size != size:
+            now = "missing" if found is None else f"{found.st_size} bytes"
+            raise DamagedIndexError(f"index file {file} is {now}, expected {size} bytes")
+        if crc is not None and _checked_crc32(path, found) != crc:
+            raise DamagedIndexError(f"index file {file} has changed since it was built")
 
 
-def _file_sizes(folder: Path) -> dict[str, int]:
-    # Whoosh's write lock file comes and goes; it holds no data.
-    return {
-        p.name: p.stat().st_size
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != BUILD_INFO and not p.name.endswith("WRITELOCK")
-    }
+# (path, inode, size, mtime_ns) -> crc32: what this process has already read.
+_crc_seen: dict[tuple, int] = {}
+_crc_guard = threading.Lock()
+
+
+def _checked_crc32(path: Path, found: os.stat_result) -> int:
+    key = (str(path), found.st_ino, found.st_size, found.st_mtime_ns)
+    with _crc_guard:
+        if key in _crc_seen:
+            return _crc_seen[key]
+    crc = _crc32(path)  # outside the lock: threads checking other files need not wait
+    with _crc_guard:
+        if len(_crc_seen) > 100_000:  # generations come and go; old keys are never asked
+            _crc_seen.clear()
+        _crc_seen[key] = crc
+    return crc
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+    return crc
+
+
+def _stats(folder: Path) -> list[tuple[Path, os.stat_result]]:
+    """The generation's files with their stat; Whoosh's write lock comes and goes, no data."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name == BUILD_INFO or path.name.endswith("WRITELOCK"):
+            continue
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode):
+            found.append((path, info))
+    return found
 
 
 def prune_generations(index_dir: Path, keep: int = 2) -> None:

@@ -54,6 +54,8 @@ def build_once(corpus_dir: Path, index_dir: Path, report: Report) -> BuildSummar
         except BuildError as error:
             report(f"rebuild failed, the previous index is still serving: {error}")
             return None
+        if summary.not_incremental:
+            report(summary.not_incremental)
         for skipped in summary.skipped:
             report(f"skipped {skipped.path}: {skipped.reason}")
         report(summary.line())

@@ -14,6 +14,25 @@ from searchapp.engine.live_index import LiveIndex
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
+# A wire story, two copies of it (new boilerplate; cut and reordered paragraphs) and one
+# article that shares words with it but is not a copy: issue 19's copy checks.
+WIRE = "\n\n".join(
+    f"Paragraph {i}: the harbour authority said the ferry Amsel ran aground near Tromso "
+    f"on Tuesday night with {i + 40} passengers aboard, and tugs reached it by dawn."
+    for i in range(6)
+)
+COPIES_CORPUS = {
+    "wire": WIRE,
+    "wire.json": {"outlet": "Wire", "published": "2025-03-04"},
+    "paper": "Subscribe for 1 euro!\n\n" + WIRE + "\n\nShare this story",
+    "paper.json": {"outlet": "Paper", "published": "2025-03-05"},
+    "blog": "\n\n".join(WIRE.split("\n\n")[3:] + WIRE.split("\n\n")[:2]),
+    "blog.json": {"outlet": "Blog", "published": "2025-03-06"},
+    "other": "The council voted on the new budget for schools and the ferry port "
+    "on Tuesday, after a long debate about teachers' pay and bus fares.",
+}
+
+
 def make_corpus(root: Path, articles: dict[str, str | bytes | dict]) -> Path:
     """Write {name: text} into root/corpus; a dict value writes `<name>.json` metadata.
 

@@ -193,6 +193,10 @@ def test_openapi_document_is_valid_31(openapi):
         "year",
         "from",
         "to",
+        "speaker",
+        "collapse",
+        "group",
+        "variants",
         "format",
         "typos",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_every_route_is_in_readme(tmp_path):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        documented = rule.rule.replace("<path:article_id>", "<id>").replace("<article_id>", "<id>")
+        documented = re.sub(r"<[^>]+>", "<id>", rule.rule)  # <article_id>, <int:story_id>
         assert documented in README, f"{rule.rule} is not in README.md"
 
 

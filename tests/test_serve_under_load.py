@@ -198,7 +198,7 @@ def test_memory_does_not_grow_over_a_long_run(tmp_path):
         workers = server.worker_pids()
         start = {pid: rss_kb(pid) for pid in workers}
         done = subprocess.run([sys.executable, str(script), "--url", server.base, "--duration",
-                               "25", "--concurrency", "6", "--json"],
+                               "12", "--concurrency", "6", "--json"],
                               capture_output=True, text=True, timeout=120)  # fmt: skip
         end = {pid: rss_kb(pid) for pid in workers}
     report = json.loads(done.stdout)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 
 from searchapp import store
@@ -67,3 +70,54 @@ def test_the_rebuild_lock_is_exclusive_and_released(tmp_path):
                 pass
     with store.rebuild_lock(tmp_path):
         pass
+
+
+def _flip_one_byte(path, at: int = 3) -> None:
+    """Change one byte in place: same size, and the same mtime put back."""
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_file_changed_in_place_is_damage_even_with_its_size_and_mtime(tmp_path):
+    name = publish_empty(tmp_path)
+    store.check_files(tmp_path, name)  # as built: fine
+    _flip_one_byte(tmp_path / name / "marker")
+    store._crc_seen.clear()  # a new process: nothing read yet
+    with pytest.raises(store.DamagedIndexError, match="marker has changed"):
+        store.check_files(tmp_path, name)
+
+
+def test_a_changed_mtime_makes_the_same_process_read_the_file_again(tmp_path):
+    name = publish_empty(tmp_path)
+    store.check_files(tmp_path, name)
+    marker = tmp_path / name / "marker"
+    marker.write_bytes(bytes(b ^ 0x01 for b in marker.read_bytes()))  # same size, new mtime
+    with pytest.raises(store.DamagedIndexError, match="marker has changed"):
+        store.check_files(tmp_path, name)
+
+
+def test_a_check_after_the_first_reads_no_file(tmp_path, monkeypatch):
+    name = publish_empty(tmp_path)
+    store._crc_seen.clear()
+    reads = []
+    real = store._crc32
+    monkeypatch.setattr(store, "_crc32", lambda path: reads.append(path.name) or real(path))
+    store.check_files(tmp_path, name)
+    store.check_files(tmp_path, name)
+    assert reads == ["marker"]
+
+
+def test_a_manifest_of_sizes_only_is_still_checked_by_size(tmp_path):
+    name = publish_empty(tmp_path)
+    info_path = tmp_path / name / store.BUILD_INFO
+    info = json.loads(info_path.read_text())
+    info[store.MANIFEST] = {file: size for file, (size, _) in info[store.MANIFEST].items()}
+    info_path.write_text(json.dumps(info))
+    _flip_one_byte(tmp_path / name / "marker")
+    store.check_files(tmp_path, name)  # an older build: no checksum to compare with
+    (tmp_path / name / "marker").write_text("x")
+    with pytest.raises(store.DamagedIndexError, match="marker is 1 bytes"):
+        store.check_files(tmp_path, name)

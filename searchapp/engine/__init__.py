@@ -10,6 +10,7 @@ from . import sphinxql  # noqa: E402  (after the names it reuses)
 from .articles import ArticleNotFoundError, get_article, related
 from .budget import QUERY_SECONDS, QueryTooExpensiveError
 from .completion import MAX_COMPLETION_CHARS, complete
+from .coverage import Story, StoryLink, StoryNotFoundError, get_story, story_link
 from .highlight import highlight_article
 from .live_index import IndexUnavailableError, LiveIndex
 from .query import (
@@ -22,7 +23,7 @@ from .query import (
 from .schema import SCHEMA_VERSION, built_with_this_schema
 from .search import MAX_EXPORT_ROWS, export, search, validate
 from .synonyms import Synonyms, SynonymsError, load_synonyms
-from .writing import PARALLEL_THRESHOLD, content_hashes, write_articles
+from .writing import PARALLEL_THRESHOLD, content_hashes, read_profiles, write_articles
 
 __all__ = [
     "MAX_COMPLETION_CHARS",
@@ -36,6 +37,9 @@ __all__ = [
     "QUERY_SECONDS",
     "SCHEMA_VERSION",
     "ArticleNotFoundError",
+    "Story",
+    "StoryLink",
+    "StoryNotFoundError",
     "IndexUnavailableError",
     "LiveIndex",
     "QueryTooExpensiveError",
@@ -46,11 +50,14 @@ __all__ = [
     "content_hashes",
     "export",
     "get_article",
+    "get_story",
     "highlight_article",
     "load_synonyms",
+    "read_profiles",
     "related",
     "search",
     "sphinxql",
+    "story_link",
     "validate",
     "write_articles",
 ]

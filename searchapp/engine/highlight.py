@@ -22,7 +22,7 @@ from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .schema import build_schema
 
 # Fields whose query words are marked in snippets and on the article page.
-TEXT_FIELDS = ("text", "title")
+TEXT_FIELDS = ("text", "title", "quotes")
 _SCHEMA = build_schema()  # for parsing queries outside a searcher; same fields as the index
 
 MAX_SNIPPETS = 3

@@ -8,6 +8,7 @@ whoosh-reloaded `Searcher.refresh()` can return deleted and duplicated documents
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -22,8 +23,10 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from .. import store
+from ..ingest.groups import Groups, read_groups
 from ..model import CorpusStats, SearchappError
 from ..timeline import parse_day
+from .analysis import analyse_word
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
@@ -31,6 +34,10 @@ from .typos import CloseWords
 from .whoosh_private import raised_in_whoosh
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
+# How often searches look again at the live generation's files (a stat of each, and a
+# checksum of those whose size or mtime moved): 0.2 ms for the Reuters index's 17 files on
+# a busy box (bench/index_checks.py), worth sparing searches of ~20 ms; nothing once a second.
+RECHECK_SECONDS = 1.0
 
 
 class IndexUnavailableError(SearchappError):
@@ -51,6 +58,7 @@ class FacetColumns:
     outlet: tuple[str | None, ...]
     authors: tuple[tuple[str, ...], ...]
     year: tuple[str | None, ...]
+    speakers: tuple[tuple[str, ...], ...] = ()
     day: tuple[date | None, ...] = ()  # publication day, for the timeline
 
 
@@ -65,8 +73,34 @@ class Generation:
     date_rank: array
     # Shared by the generation's searchers, so what it caches per segment is built once.
     weighting: WeightingModel
+    groups: Groups
+    # copy_group[docnum] / story_group[docnum]: the number of the document's group in
+    # groups.copies / groups.stories, or -1 when it has none; folding results reads these.
+    copy_group: array
+    story_group: array
+    docnums: dict[str, int]  # article id -> docnum
+    # Indexed form of a name spelling -> the indexed forms of its variants (groups.variants).
+    variant_terms: dict[str, tuple[str, ...]]
     # What a typo may be corrected to, built on first use (typos.CloseWords).
     close_words: CloseWords = field(default_factory=CloseWords)
+
+    def copies_of(self, article_id: str) -> tuple[str, ...]:
+        """The other articles that are copies of this one."""
+        return _others(self.groups.copies, self.copy_group, self.docnums, article_id)
+
+    def story_of(self, article_id: str) -> int | None:
+        """The number of the article's story (its /stories/<n>), or None."""
+        docnum = self.docnums.get(article_id)
+        if docnum is None or self.story_group[docnum] < 0:
+            return None
+        return self.story_group[docnum]
+
+
+def _others(groups, group_of: array, docnums, article_id: str) -> tuple[str, ...]:
+    docnum = docnums.get(article_id)
+    if docnum is None or group_of[docnum] < 0:
+        return ()
+    return tuple(i for i in groups[group_of[docnum]] if i != article_id)
 
 
 class LiveIndex:
@@ -81,22 +115,40 @@ class LiveIndex:
         # (thread-locals of other threads are out of reach otherwise).
         self._open: list[Searcher] = []
         self.results = ResultCache()
+        self._checked_at = 0.0  # monotonic time the live generation's files were last checked
 
-    def generation(self) -> Generation:
-        """The live generation, opened on first use; IndexUnavailableError if none."""
+    def generation(self, *, check: bool = False) -> Generation:
+        """The live generation, opened on first use; IndexUnavailableError if none.
+
+        Its files were checked against their checksums when it was opened, and are looked
+        at again every RECHECK_SECONDS (or now, with `check`): a file changed under a
+        running server makes it unavailable rather than answer from the changed bytes.
+        """
         try:
             name = store.current_generation(self.index_dir)
         except store.NoIndexError:
             raise IndexUnavailableError(
                 f"No search index has been built yet: {REBUILD_HINT}."
             ) from None
+        now = time.monotonic()
         with self._lock:
             gen = self._generations.get(name)
             if gen is None:
                 gen = _open_generation(self.index_dir, name)
                 # Keep only the newest; threads still using an older one hold their own reference.
                 self._generations = {name: gen}
-            return gen
+                self._checked_at = now
+            recheck = check or now - self._checked_at > RECHECK_SECONDS
+            if recheck:
+                self._checked_at = now
+        if recheck:
+            try:
+                store.check_files(self.index_dir, name)
+            except (store.DamagedIndexError, OSError) as error:
+                with self._lock:  # the next request opens it again, and fails at once
+                    self._generations.pop(name, None)
+                raise IndexUnavailableError(_damaged(name, error), name) from error
+        return gen
 
     def stats(self) -> CorpusStats:
         """What the live generation holds; IndexUnavailableError if there is none."""
@@ -106,8 +158,10 @@ class LiveIndex:
         """stats(), after opening the live generation and reading from it as a search would.
 
         Only opening it said "ok" while a truncated stored-fields file gave 500s on searches:
-        the first and last documents' stored fields are read too.
+        its files are checked against their checksums and the first and last documents'
+        stored fields are read too.
         """
+        self.generation(check=True)
         with self.searcher() as (gen, searcher):
             last = searcher.doc_count_all() - 1
             for docnum in {0, last} if last >= 0 else ():
@@ -227,6 +281,9 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
             facets, stats = _read_facets(reader, name)
             stats = replace(stats, built_at=info.get("built_at"))
             date_rank = _date_rank(reader)
+            raw_ids = _column(reader, "id") if reader.doc_count_all() else []
+            ids = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw_ids]
+        groups = read_groups(index_dir / name)
     except Exception as error:  # corrupt or truncated segment files raise many types
         raise IndexUnavailableError(_damaged(name, error), name) from error
     examples = info.get("examples") if info else None
@@ -239,7 +296,26 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         stats=stats,
         date_rank=date_rank,
         weighting=weighting(),
+        groups=groups,
+        copy_group=_group_numbers(groups.copies, ids),
+        story_group=_group_numbers(groups.stories, ids),
+        docnums={article_id: docnum for docnum, article_id in enumerate(ids)},
+        variant_terms=_variant_terms(groups.variants),
     )
+
+
+def _variant_terms(variants: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    terms: dict[str, tuple[str, ...]] = {}
+    for word, others in variants.items():
+        form = analyse_word(word)
+        terms[form] = tuple(dict.fromkeys(f for f in map(analyse_word, others) if f != form))
+    return terms
+
+
+def _group_numbers(groups, ids: list[str]) -> array:
+    """group_numbers[docnum]: the number of the group holding that document, or -1."""
+    number = {article_id: n for n, group in enumerate(groups) for article_id in group}
+    return array("i", (number.get(article_id, -1) for article_id in ids))
 
 
 def _date_rank(reader) -> array:
@@ -291,13 +367,18 @@ def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
 
     outlet = text(_column(reader, "outlet_facet"))
     year = text(_column(reader, "year"))
-    authors = [
-        tuple(a for a in names.split("\n") if a) if names else ()
-        for names in text(_column(reader, "authors_column"))
-    ]
+
+    def lines(column: str) -> list[tuple[str, ...]]:
+        return [
+            tuple(v for v in names.split("\n") if v) if names else ()
+            for names in text(_column(reader, column))
+        ]
+
+    authors = lines("authors_column")
     published = text(_column(reader, "published_column"))
     dates = [d for d in published if d]
-    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates)
+    speakers = lines("speakers_column")
+    facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates, speakers)
     return replace(facets, day=_days(published)), stats
 
 
@@ -314,7 +395,7 @@ def _days(published: list[str | None]) -> tuple[date | None, ...]:
 
 
 def _facets_and_stats(
-    reader, name, outlet, authors, year, dates
+    reader, name, outlet, authors, year, dates, speakers
 ) -> tuple[FacetColumns, CorpusStats]:
     outlets = Counter(o for o in outlet if o)
     stats = CorpusStats(
@@ -325,7 +406,7 @@ def _facets_and_stats(
         last_date=max(dates) if dates else None,
         dated=len(dates),
     )
-    return FacetColumns(tuple(outlet), tuple(authors), tuple(year)), stats
+    return FacetColumns(tuple(outlet), tuple(authors), tuple(year), tuple(speakers)), stats
 
 
 T = TypeVar("T")

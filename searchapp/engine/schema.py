@@ -7,6 +7,7 @@ from datetime import datetime
 
 from whoosh import columns, fields
 
+from ..ingest.profile import profile_bytes, profile_of, signature_bytes
 from ..model import Article, RemovedBlock
 from .analysis import (
     SECTION_BREAK,
@@ -18,7 +19,7 @@ from .analysis import (
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def built_with_this_schema(build_info: dict) -> bool:
@@ -53,6 +54,8 @@ USER_FIELD_ALIASES = {
     "outlet": "outlet",
     "body": "text",
     "text": "text",
+    "quote": "quotes",
+    "quotes": "quotes",
 }
 
 
@@ -103,6 +106,13 @@ def build_schema() -> fields.Schema:
         published_column=fields.COLUMN(columns.VarBytesColumn()),
         title_derived=fields.STORED,
         removed=fields.STORED,
+        # Quoted statements (quote:"..."), who said them (a facet and filter), and the
+        # profile the corpus-wide steps read back after the build (profile.py).
+        quotes=fields.TEXT(analyzer=text_analyzer()),
+        speaker_facet=fields.KEYWORD(commas=True, lowercase=False),
+        speakers_column=fields.COLUMN(columns.VarBytesColumn()),
+        signature_column=fields.COLUMN(columns.VarBytesColumn()),
+        profile_column=fields.COLUMN(columns.VarBytesColumn()),
     )
 
 
@@ -162,6 +172,15 @@ def to_document(article: Article) -> dict:
         doc["author_facet"] = ",".join(names)
     if article.outlet:
         doc["outlet_facet"] = article.outlet
+    profile = profile_of(article)
+    doc["signature_column"] = signature_bytes(profile.signature)
+    doc["profile_column"] = profile_bytes(profile)
+    if profile.quotes:
+        doc["quotes"] = "\n\n".join(q.text for q in profile.quotes)
+    speakers = sorted({q.speaker.replace(",", " ") for q in profile.quotes if q.speaker})
+    if speakers:
+        doc["speaker_facet"] = ",".join(speakers)
+        doc["speakers_column"] = "\n".join(speakers).encode("utf-8")
     if article.language:
         doc["language"] = article.language
     published = parse_published(article.published)
@@ -173,6 +192,10 @@ def to_document(article: Article) -> dict:
 
 def from_stored(stored: dict, with_removed: bool = True) -> Article:
     """Rebuild an Article from a document's stored fields (`removed` left empty if not wanted)."""
+    if "id" not in stored:
+        # Every document stores its id: a record without one was read from a truncated
+        # stored-fields file. EOFError is what the live index reports as a damaged index.
+        raise EOFError("a document's stored fields are cut short (no id)")
     removed = tuple(
         RemovedBlock(text=t, rule=r)
         for r, t in (json.loads(stored.get("removed") or "[]") if with_removed else ())

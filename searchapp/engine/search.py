@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import chain
 
@@ -15,10 +15,12 @@ from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from ..model import (
+    GROUPS,
     MATCHES,
     MAX_PER_PAGE,
     MAX_RESULT_DEPTH,
     SORTS,
+    Copy,
     Export,
     FacetCount,
     Hit,
@@ -28,7 +30,7 @@ from ..model import (
 )
 from ..timeline import histogram
 from . import budget, typos
-from .analysis import fold_typography
+from .analysis import analyse_word, fold_typography
 from .budget import time_budget
 from .compounds import compound_groups
 from .highlight import hit_snippets
@@ -42,11 +44,12 @@ from .query import (
     plain_words_query,
     words_of,
 )
-from .schema import from_stored
+from .schema import SEARCH_FIELD, from_stored
 from .spelling import did_you_mean
 from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
 
+MAX_LISTED_COPIES = 20  # copies named under a hit; the rest are counted
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 # Matches between two looks at the time budget: a phrase can cost ~30 ms a match, and a
@@ -70,6 +73,8 @@ def validate(request: SearchRequest) -> None:
         raise InvalidRequestError("sort", f"sort must be one of: {', '.join(SORTS)}")
     if request.match not in MATCHES:
         raise InvalidRequestError("match", f"match must be one of: {', '.join(MATCHES)}")
+    if request.group is not None and request.group not in GROUPS:
+        raise InvalidRequestError("group", f"group must be one of: {', '.join(GROUPS)}")
     if request.year is not None and not (request.year.isdigit() and len(request.year) == 4):
         raise InvalidRequestError("year", "year must be four digits, e.g. 2025")
     try:
@@ -184,9 +189,12 @@ def _search(
 ) -> ResultPage:
     with live.searcher() as (gen, searcher):
         notices: list[str] = []
+        typed: frozenset = frozenset()  # words widened to their variants, as typed
         browsing = not request.q.strip()
         parsed, corrections = _parse(searcher, gen, request, notices, synonyms)
-        matches = _run(searcher, gen, parsed.query, request, browsing)
+        if request.variants and not browsing:
+            parsed, typed = _with_variants(parsed, gen, notices)
+        matches = _run(searcher, gen, parsed.query, request, browsing, typed)
         relaxed = None if matches.total else _relaxed(searcher, request, parsed, corrections)
         if relaxed is not None:
             matches = _run(searcher, gen, relaxed, request, browsing)
@@ -194,7 +202,12 @@ def _search(
                 notices.append(RELAXED_NOTICE)
         total = matches.total
         hits = tuple(
-            to_hit(searcher.stored_fields(docnum), None if browsing else terms, score)
+            _with_groups(
+                to_hit(searcher.stored_fields(docnum), None if browsing else terms, score),
+                gen,
+                searcher,
+                matches.folded.get(docnum, 0),
+            )
             for score, docnum, terms in matches.page
         )
         facets = _facet_counts(gen.facets, matches.docnums)
@@ -222,26 +235,43 @@ class _Matches:
     total: int  # exact, however deep the page
     docnums: Collection[int]  # every match, for the facet counts
     page: list[tuple[float | None, int, set]]  # (score, docnum, matched terms) on the page
+    folded: dict[int, int] = field(default_factory=dict)  # docnum -> matches folded behind it
 
 
-def _run(searcher, gen, q, request: SearchRequest, browsing: bool) -> _Matches:
+def _fold_groups(gen, request: SearchRequest):
+    """The docnum -> group array that results fold by, or None to show every match."""
+    if request.group == "story":
+        return gen.story_group
+    return gen.copy_group if request.collapse else None
+
+
+def _run(searcher, gen, q, request: SearchRequest, browsing: bool, typed=frozenset()) -> _Matches:
     start = (request.page - 1) * request.per_page
     stop = start + request.per_page
     flt = _filters(request)
+    fold = _fold_groups(gen, request)
     if browsing or request.sort == "date":
         # No score to rank by: one sorted pass on the generation's date rank.
-        results = _by_date(searcher, gen, q, stop, flt)
+        results = _by_date(searcher, gen, q, stop, flt, fold)
         docnums = [results.docnum(i) for i in range(start, min(stop, results.scored_length()))]
         terms = {} if browsing else _matched_terms(searcher, q, docnums)
         page = [(None, docnum, terms.get(docnum, set())) for docnum in docnums]
-        return _Matches(len(results), results.docs(), page)
-    total, docnums, best = _scored(searcher, gen.date_rank, q, flt, stop)
-    return _Matches(total, docnums, best[start:stop])
+        hidden = getattr(results, "collapsed_counts", {})
+        folded = {d: hidden.get(fold[d] + 1, 0) for d in docnums} if fold else {}
+        return _Matches(len(results), results.docs(), page, folded)
+    total, docnums, best, folded = _scored(searcher, gen.date_rank, q, flt, stop, fold, typed)
+    return _Matches(total, docnums, best[start:stop], folded)
 
 
-def _by_date(searcher, gen, q: wq.Query, limit: int, flt: wq.Query | None):
-    """Whoosh's sorted search on the date rank, looking at the time budget as it collects."""
-    collector = _Budgeted(searcher.collector(limit=limit, sortedby=_RankFacet(gen.date_rank)))
+def _by_date(searcher, gen, q: wq.Query, limit: int, flt: wq.Query | None, fold=None):
+    """Whoosh's sorted search on the date rank, looking at the time budget as it collects.
+
+    With `fold` (docnum -> group, -1 for none) only the newest match of each group is kept,
+    and the results' collapsed_counts say how many were hidden behind it.
+    """
+    collector = _Budgeted(searcher.collector(limit=limit, sortedby=_ArrayFacet(gen.date_rank)))
+    if fold:
+        collector = collectors.CollapseCollector(collector, _ArrayFacet(fold, add=1), limit=1)
     if flt is not None:
         collector = collectors.FilterCollector(collector, flt)
     searcher.search_with_collector(q, collector)
@@ -249,9 +279,21 @@ def _by_date(searcher, gen, q: wq.Query, limit: int, flt: wq.Query | None):
 
 
 def _scored(
-    searcher, date_rank, q: wq.Query, flt: wq.Query | None, stop: int, with_terms: bool = True
+    searcher,
+    date_rank,
+    q: wq.Query,
+    flt: wq.Query | None,
+    stop: int,
+    fold=None,
+    typed=frozenset(),
+    with_terms: bool = True,
 ):
-    """(total, every matching docnum, the best `stop` as (score, docnum, terms)).
+    """(total, every matching docnum, the best `stop` as (score, docnum, terms), folded).
+
+    With `fold` (docnum -> group, -1 for none) only the best match of each group is
+    ranked; the others are counted in `folded` under the docnum of that best match, and
+    the total counts each group once. With `typed` (terms a name was widened from), an
+    article holding more of the spellings as typed ranks above one holding variants only.
 
     One pass over the matches, scoring each: the exact total and the facets need all of
     them anyway. (Whoosh's top-k collector skips nothing here, since a word is an OR over
@@ -268,10 +310,13 @@ def _scored(
     context = searcher.context(needs_current=True)  # keeps term matchers (no ArrayUnion)
     docnums: list[int] = []
     heap: list = []  # (score, -rank, docnum, terms): the worst of the kept on top
+    best_of: dict[int, tuple] = {}  # group -> its best (score, -rank, docnum, terms)
+    members: Counter = Counter()  # group -> its matches
     steps = 0
     for segment, offset in searcher.leaf_searchers():
         matcher = q.matcher(segment, context)
         term_matchers = list(matcher.term_matchers())
+        exact = [m for m in term_matchers if m.term() in typed] if typed else []
         while matcher.is_active():
             steps += 1
             if not steps % BUDGET_EVERY:
@@ -283,25 +328,41 @@ def _scored(
                 score = matcher.score()
                 if final is not None:
                     score = final(searcher, docnum, score)
+                if exact:
+                    score += SPELLING_TIER * sum(m.is_active() and m.id() == local for m in exact)
+                group = fold[docnum] if fold is not None else -1
+                if group >= 0:
+                    key = (score, -date_rank[docnum])
+                    members[group] += 1
+                    held = best_of.get(group)
+                    if held is None or key > held[:2]:
+                        terms = terms_here(term_matchers, local) if with_terms else None
+                        best_of[group] = (*key, docnum, terms)
+                    matcher.next()
+                    continue
                 # Most matches score below the page's worst: one float comparison skips them.
                 if len(heap) == stop and score < heap[0][0]:
                     matcher.next()
                     continue
                 key = (score, -date_rank[docnum])
                 if len(heap) < stop or key > heap[0][:2]:
-                    terms = (
-                        {m.term() for m in term_matchers if m.is_active() and m.id() == local}
-                        if with_terms
-                        else None
-                    )
+                    terms = terms_here(term_matchers, local) if with_terms else None
                     item = (*key, docnum, terms)
                     if len(heap) < stop:
                         heapq.heappush(heap, item)
                     else:
                         heapq.heapreplace(heap, item)
             matcher.next()
-    best = [(score, docnum, terms) for score, _, docnum, terms in sorted(heap, reverse=True)]
-    return len(docnums), docnums, best
+    ranked = heapq.nlargest(stop, chain(heap, best_of.values()), key=lambda item: item[:2])
+    best = [(score % SPELLING_TIER, docnum, terms) for score, _, docnum, terms in ranked]
+    folded = {item[2]: members[group] - 1 for group, item in best_of.items()}
+    total = len(docnums) - sum(members.values()) + len(best_of)
+    return total, docnums, best, folded
+
+
+def terms_here(term_matchers, local: int) -> set:
+    """The terms whose matchers sit on this (segment) document: what it matched."""
+    return {m.term() for m in term_matchers if m.is_active() and m.id() == local}
 
 
 def _matched_terms(searcher, q: wq.Query, docnums: list[int]) -> dict[int, set]:
@@ -342,35 +403,40 @@ class _Budgeted(collectors.WrappingCollector):
         return self.child.collect(sub_docnum)
 
 
-class _RankFacet(sorting.FacetType):
-    """Sort by the generation's precomputed date/id rank.
+class _ArrayFacet(sorting.FacetType):
+    """A sort or collapse key read from a per-generation array indexed by docnum, plus `add`.
 
-    The order of [FieldFacet("year", reverse=True), FieldFacet("published", reverse=True),
-    FieldFacet("id")] without reading three columns on every query (reader._date_rank says
-    how undated articles sort last).
+    Sorting by the date rank gives the order of [FieldFacet("year", reverse=True),
+    FieldFacet("published", reverse=True), FieldFacet("id")] without reading three columns
+    on every query (reader._date_rank says how undated articles sort last). Collapsing by a
+    group array uses add=1, since Whoosh's collapser treats a key of 0 as "no group" (-1 + 1).
     """
 
-    def __init__(self, date_rank) -> None:
-        self.date_rank = date_rank
+    def __init__(self, values, add: int = 0) -> None:
+        self.values = values
+        self.add = add
 
     def categorizer(self, global_searcher):
-        return _RankCategorizer(self.date_rank)
+        return _ArrayCategorizer(self.values, self.add)
 
 
-class _RankCategorizer(sorting.Categorizer):
-    def __init__(self, date_rank) -> None:
-        self.date_rank = date_rank
+class _ArrayCategorizer(sorting.Categorizer):
+    def __init__(self, values, add: int) -> None:
+        self.values = values
+        self.add = add
         self.offset = 0
 
     def set_searcher(self, segment_searcher, docoffset):
         self.offset = docoffset
 
     def key_for(self, matcher, segment_docnum):
-        return self.date_rank[self.offset + segment_docnum]
+        return self.values[self.offset + segment_docnum] + self.add
 
 
 def _filters(request: SearchRequest) -> wq.Query | None:
     parts: list[wq.Query] = []
+    if request.speaker:
+        parts.append(wq.Term("speaker_facet", request.speaker.replace(",", " ")))
     if request.outlet:
         parts.append(wq.Term("outlet_facet", request.outlet))
     if request.author:
@@ -388,6 +454,76 @@ def _filters(request: SearchRequest) -> wq.Query | None:
         )
         parts.append(wq.DateRange("published", start, end, endexcl=True))
     return wq.And(parts) if parts else None
+
+
+# Added to a score once per name spelled as typed: BM25 scores stay far below it.
+SPELLING_TIER = 1_000_000.0
+# A variant spelling scores at this fraction of the spelling typed, so articles that use
+# the typed spelling rank first.
+VARIANT_BOOST = 0.3
+
+
+def _with_variants(parsed: ParsedQuery, gen, notices: list[str]) -> tuple[ParsedQuery, frozenset]:
+    """Search each name word also under the corpus's other spellings of it.
+
+    Only bare words are widened: a quoted phrase ("Sergei Lavrov") means that spelling.
+    Returns the query and the widened terms as typed, (field, bytes) like a matcher's.
+    """
+    table = gen.variant_terms
+    if not table:
+        return parsed, frozenset()
+    widened: dict[str, tuple[str, ...]] = {}
+
+    def widen(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Term or node.fieldname != SEARCH_FIELD:
+            return node
+        others = table.get(node.text)
+        if not others:
+            return node
+        widened[node.text] = others
+        variants = [wq.Term(SEARCH_FIELD, o, boost=node.boost * VARIANT_BOOST) for o in others]
+        return wq.Or([node, *variants])
+
+    query = parsed.query.accept(widen)
+    if not widened:
+        return parsed, frozenset()
+    spelled = "; ".join(
+        f"{', '.join(_spelling(gen, o) for o in others)} for {_spelling(gen, word)}"
+        for word, others in widened.items()
+    )
+    notices.append(
+        f"Also searched for other spellings used in these articles: {spelled}. "
+        "Quote a name, or set variants=false, for the exact spelling only."
+    )
+    typed = frozenset((SEARCH_FIELD, word.encode("utf-8")) for word in widened)
+    return ParsedQuery(query, parsed.text, parsed.notice, parsed.plain_words), typed
+
+
+def _spelling(gen, form: str) -> str:
+    """A readable spelling for an indexed word form: the corpus's own, capitalised."""
+    for word in gen.groups.variants:
+        if analyse_word(word) == form:
+            return word.capitalize()
+    return form
+
+
+def _with_groups(hit: Hit, gen, searcher, folded: int) -> Hit:
+    """The hit with its copies, its story and how many matches fold behind it."""
+    copies = gen.copies_of(hit.id)
+    listed = []
+    for article_id in copies[:MAX_LISTED_COPIES]:
+        fields = searcher.stored_fields(gen.docnums[article_id])
+        listed.append(
+            Copy(article_id, fields.get("title", ""), fields.get("outlet") or None,
+                 fields.get("published_text"))
+        )  # fmt: skip
+    return replace(
+        hit,
+        copies=tuple(listed),
+        more_copies=len(copies) - len(listed),
+        story=gen.story_of(hit.id),
+        folded=folded,
+    )
 
 
 def _cap_expansions(parsed: ParsedQuery, searcher, notices: list[str]) -> ParsedQuery:
@@ -438,6 +574,7 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     outlets = Counter(map(columns.outlet.__getitem__, docnums))
     authors = Counter(chain.from_iterable(map(columns.authors.__getitem__, docnums)))
     years = Counter(map(columns.year.__getitem__, docnums))
+    speakers = Counter(chain.from_iterable(map(columns.speakers.__getitem__, docnums)))
     outlets.pop(None, None)  # articles without an outlet or a date
     years.pop(None, None)
 
@@ -448,7 +585,12 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
             rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(FacetCount(value, count) for value, count in rows[:FACET_LIMIT])
 
-    return {"outlet": top(outlets), "author": top(authors), "year": top(years, by_value=True)}
+    return {
+        "outlet": top(outlets),
+        "author": top(authors),
+        "year": top(years, by_value=True),
+        "speaker": top(speakers),
+    }
 
 
 def export(
@@ -490,7 +632,7 @@ def _order(searcher, gen, q, request: SearchRequest, browsing: bool, cap: int):
         results = _by_date(searcher, gen, q, cap, flt)
         order = [(None, results.docnum(i)) for i in range(results.scored_length())]
         return len(results), order
-    total, _, best = _scored(searcher, gen.date_rank, q, flt, cap, with_terms=False)
+    total, _, best, _ = _scored(searcher, gen.date_rank, q, flt, cap, with_terms=False)
     return total, [(score, docnum) for score, docnum, _ in best]
 
 

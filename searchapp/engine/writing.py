@@ -26,6 +26,8 @@ def content_hashes(generation_dir: Path) -> dict[str, str] | None:
     try:
         ix = whoosh_index.open_dir(str(generation_dir))
         with ix.reader() as reader:
+            if reader.doc_count_all() == 0:  # an empty index has no columns to read
+                return {}
             # The id and content_hash columns, not every stored document (schema 6 on).
             hashes: dict[str, str] = {}
             for segment, _ in reader.leaf_readers():
@@ -34,8 +36,24 @@ def content_hashes(generation_dir: Path) -> dict[str, str] | None:
                 for docnum in segment.all_doc_ids():  # skips deleted documents
                     hashes[ids[docnum]] = content[docnum]
             return hashes
-    except Exception:  # empty, or damaged (many types): rebuild it all rather than copy it
+    except Exception:  # damaged (many types): rebuild it all rather than copy it
         return None
+
+
+def read_profiles(generation_dir: Path) -> list[tuple[str, bytes, bytes]]:
+    """(id, copy signature, profile) of every article in a generation, from its columns."""
+    ix = whoosh_index.open_dir(str(generation_dir))
+    found = []
+    with ix.reader() as reader:
+        if not reader.doc_count_all():
+            return found  # an empty index has no columns to read
+        for segment, _ in reader.leaf_readers():
+            ids = segment.column_reader("id")
+            signatures = segment.column_reader("signature_column")
+            profiles = segment.column_reader("profile_column")
+            for docnum in segment.all_doc_ids():  # skips deleted documents
+                found.append((ids[docnum], signatures[docnum], profiles[docnum]))
+    return found
 
 
 def write_articles(

@@ -11,6 +11,8 @@ from ..engine import (
     IndexUnavailableError,
     LiveIndex,
     QueryTooExpensiveError,
+    Story,
+    StoryNotFoundError,
 )
 from ..model import Hit, InvalidRequestError, ResultPage
 from ..timeline import DateHistogram
@@ -110,6 +112,50 @@ def related(article_id: str):
     return jsonify({"id": article_id, "results": [hit_json(hit) for hit in hits]})
 
 
+def story_json(story: Story) -> dict:
+    """A story as JSON: its articles by date and outlet, what each adds, the travelled quotes."""
+    added = {c.article.id: c for c in story.contributions}
+
+    def quote(q) -> dict:
+        return {"text": q.text, "speaker": q.speaker}
+
+    return {
+        "id": story.id,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published,
+                "adds": {
+                    "sentences": list(added[a.id].sentences),
+                    "quotes": [quote(q) for q in added[a.id].quotes],
+                    "names": list(added[a.id].names),
+                },
+            }
+            for a in story.articles
+        ],
+        "travelled_quotes": [
+            {
+                "text": t.text,
+                "speaker": t.speaker,
+                "first": t.first,
+                "printed_by": [
+                    {"id": p.article_id, "outlet": p.outlet, "published": p.published}
+                    for p in t.printings
+                ],
+            }
+            for t in story.travelled
+        ],
+        "copies": [list(group) for group in story.copies],
+    }
+
+
+@api.get("/stories/<int:story_id>")
+def story(story_id: int):
+    return jsonify(story_json(surface().get_story(live_index(), story_id)))
+
+
 @api.get("/suggest")  # completion (search-as-you-type); did-you-mean is in /api/search
 def completions():
     text = request.args.get("q", "")
@@ -133,6 +179,11 @@ def bad_parameter(error: InvalidRequestError):
 @api.errorhandler(ArticleNotFoundError)
 def unknown_article(error: ArticleNotFoundError):
     return problem(404, "No article with that id.")
+
+
+@api.errorhandler(StoryNotFoundError)
+def unknown_story(error: StoryNotFoundError):
+    return problem(404, "No story with that number.")
 
 
 @api.errorhandler(IndexUnavailableError)

@@ -8,7 +8,20 @@ _STRING_OR_NULL = {"type": ["string", "null"]}
 
 _HIT = {
     "type": "object",
-    "required": ["id", "title", "outlet", "authors", "published", "url", "score", "snippets"],
+    "required": [
+        "id",
+        "title",
+        "outlet",
+        "authors",
+        "published",
+        "url",
+        "score",
+        "snippets",
+        "copies",
+        "more_copies",
+        "story",
+        "folded",
+    ],
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
@@ -24,6 +37,31 @@ _HIT = {
             "type": "array",
             "maxItems": 3,
             "items": {"type": "string", "description": "HTML: escaped text, hits in <mark>"},
+        },
+        "copies": {
+            "type": "array",
+            "description": "Other articles with the same text (syndicated or republished copies)",
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "outlet", "published"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "outlet": _STRING_OR_NULL,
+                    "published": _STRING_OR_NULL,
+                },
+            },
+        },
+        "more_copies": {"type": "integer", "minimum": 0, "description": "copies not listed"},
+        "story": {
+            "type": ["integer", "null"],
+            "description": "the story this article belongs to (/api/stories/{story}), or null",
+        },
+        "folded": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "matches folded behind this hit: its copies, or its story's "
+            "other articles with group=story",
         },
     },
 }
@@ -172,6 +210,22 @@ OPENAPI = {
                 },
             }
         },
+        "/api/stories/{id}": {
+            "get": {
+                "summary": "One story: its articles, what each adds, the quotes that travelled",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The story",
+                        "content": {"application/json": {"schema": _ref("Story")}},
+                    },
+                    "404": _problem_response("Unknown story"),
+                    "503": _problem_response("No index"),
+                },
+            }
+        },
         "/api/suggest": {
             "get": {
                 "summary": "Search-as-you-type: complete the last word from the index vocabulary",
@@ -239,8 +293,13 @@ OPENAPI = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["outlet", "author", "year"],
-                        "properties": {"outlet": _FACET, "author": _FACET, "year": _FACET},
+                        "required": ["outlet", "author", "year", "speaker"],
+                        "properties": {
+                            "outlet": _FACET,
+                            "author": _FACET,
+                            "year": _FACET,
+                            "speaker": _FACET,
+                        },
                     },
                     "date_histogram": _DATE_HISTOGRAM,
                     "suggestion": _STRING_OR_NULL,
@@ -287,6 +346,49 @@ OPENAPI = {
                 "properties": {
                     "id": {"type": "string"},
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                },
+            },
+            "Story": {
+                "type": "object",
+                "required": ["id", "articles", "travelled_quotes", "copies"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "articles": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "title", "outlet", "published", "adds"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "title": {"type": "string"},
+                                "outlet": _STRING_OR_NULL,
+                                "published": _STRING_OR_NULL,
+                                "adds": {
+                                    "type": "object",
+                                    "required": ["sentences", "quotes", "names"],
+                                    "properties": {
+                                        "sentences": {"type": "array"},
+                                        "quotes": {"type": "array"},
+                                        "names": {"type": "array"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "travelled_quotes": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["text", "speaker", "first", "printed_by"],
+                            "properties": {
+                                "text": {"type": "string"},
+                                "speaker": _STRING_OR_NULL,
+                                "first": _STRING_OR_NULL,
+                                "printed_by": {"type": "array", "minItems": 2},
+                            },
+                        },
+                    },
+                    "copies": {"type": "array", "items": {"type": "array"}},
                 },
             },
             "Suggestions": {

@@ -101,7 +101,17 @@ def article(article_id: str):
         marks=marks,
         q=q,
         related=surface().related(live, article_id),
+        story=surface().story_link(live, article_id),
     )
+
+
+@pages.get("/stories/<int:story_id>")
+def story(story_id: int):
+    try:
+        found = surface().get_story(live_index(), story_id)
+    except surface().StoryNotFoundError:
+        abort(404)
+    return render_template("story.html", story=found)
 
 
 @pages.app_errorhandler(IndexUnavailableError)

@@ -10,6 +10,7 @@ from datetime import date
 
 from .. import engine
 from ..model import (
+    GROUPS,
     MATCHES,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -182,6 +183,36 @@ PARAMETERS = (
         _date,
         "only articles published on or before this date, `YYYY-MM-DD`",
         {"type": "string", "format": "date"},
+    ),
+    Param(
+        "speaker",
+        "speaker",
+        _text,
+        "only articles quoting this speaker (a value of the `speaker` facet)",
+        {"type": "string", "maxLength": MAX_FILTER_CHARS},
+    ),
+    Param(
+        "collapse",
+        "collapse",
+        _boolean(True),
+        "`true` (default): one hit per group of copies, the others in its `copies`; "
+        "`false`: every copy is a hit",
+        {"type": "boolean", "default": True},
+    ),
+    Param(
+        "group",
+        "group",
+        _text,
+        f"{_words(GROUPS)}: one hit per story (the rest of the story counted in its `folded`)",
+        {"type": "string", "enum": list(GROUPS)},
+    ),
+    Param(
+        "variants",
+        "variants",
+        _boolean(True),
+        "`true` (default): a name also matches the corpus's other spellings of it; "
+        "`false`: only the spelling typed",
+        {"type": "boolean", "default": True},
     ),
     Param(
         "per_page",

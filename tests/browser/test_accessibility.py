@@ -13,6 +13,8 @@ AXE_PAGES = {
     "home": "/",
     "results": "/search?q=Lavrov",
     "article": ARTICLE,
+    "story": "/stories/0",
+    "grouped-results": "/search?q=Lavrov&group=story",
     "no-results": "/search?q=Lavorv",
     "not-found": "/articles/nope",
 }

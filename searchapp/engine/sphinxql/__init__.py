@@ -7,16 +7,19 @@ matchtext.py a parsed user query as SphinxQL MATCH() text, every word escaped (p
 writer.py    rebuild into fresh indexes and swap; --incremental replace/delete by id
 idf.py       the global IDF file every shard ranks with (indextool)
 engine.py    search, facets, snippets, articles, related, completion and did-you-mean
+stories.py   copies and stories: grouped after a build (group keys in each row), read back
 
 
 The same surface as searchapp.engine (search, get_article, related, complete,
-highlight_article, export, validate), on a SphinxEngine handle instead of a LiveIndex.
+highlight_article, export, validate, get_story, story_link), on a SphinxEngine handle
+instead of a LiveIndex.
 """
 
 from __future__ import annotations
 
 from ..articles import ArticleNotFoundError
 from ..completion import MAX_COMPLETION_CHARS
+from ..coverage import StoryNotFoundError
 from ..highlight import highlight_article
 from ..live_index import IndexUnavailableError
 from ..search import MAX_EXPORT_ROWS, validate
@@ -36,9 +39,11 @@ __all__ = [
     "IndexUnavailableError",
     "SearchdMissingError",
     "SphinxEngine",
+    "StoryNotFoundError",
     "complete",
     "export",
     "get_article",
+    "get_story",
     "highlight_article",
     "node_address",
     "plan_layout",
@@ -48,6 +53,7 @@ __all__ = [
     "related",
     "search",
     "start_cluster",
+    "story_link",
     "validate",
     "write_cluster",
 ]
@@ -75,3 +81,11 @@ def export(engine: SphinxEngine, request, synonyms=None):
         "CSV and JSON Lines exports are not implemented for the sphinxql engine yet; "
         "serve with --engine whoosh to export."
     )
+
+
+def get_story(engine: SphinxEngine, story_id: int):
+    return engine.get_story(story_id)
+
+
+def story_link(engine: SphinxEngine, article_id: str):
+    return engine.story_link(article_id)

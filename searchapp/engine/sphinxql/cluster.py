@@ -62,6 +62,23 @@ def connect(address: Address, read_timeout_s: float | None = None) -> pymysql.Co
         ) from None
 
 
+def scan_rows(address: Address, index: str, columns: str, page: int):
+    """(id, *columns) of every row of `index`, paged by doc id (searchd caps one answer)."""
+    last = 0
+    with connect(address, read_timeout_s=120) as conn, conn.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT id, {columns} FROM {index} WHERE id > %s "
+                f"ORDER BY id ASC LIMIT {page} OPTION max_matches={page}",
+                (last,),
+            )
+            rows = cursor.fetchall()
+            yield from rows
+            if len(rows) < page:
+                return
+            last = rows[-1][0]
+
+
 def node_address(node: Node) -> Address:
     return Address(node.host, node.sql_port)
 

@@ -227,6 +227,11 @@ def _article_index(layout: Layout, node: Node, colour: str) -> str:
             "rt_attr_uint = year",
             "rt_attr_bigint = date_key",
             "rt_attr_multi_64 = author_ids",
+            "rt_attr_multi_64 = speaker_ids",  # who is quoted (documents.speaker_id)
+            "rt_attr_string = profile",  # what grouping reads back (ingest/profile.py)
+            "rt_attr_bigint = copy_key",  # GROUP BY keys: copies and stories fold by them
+            "rt_attr_bigint = story_key",
+            "rt_attr_uint = story",  # its story's number + 1 (/stories/<n>); 0 for none
             "rt_attr_string = stored",
             *_tokenizer(layout),
             # Each shard ranks with the whole cluster's document frequencies (idf.py).

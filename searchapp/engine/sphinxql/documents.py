@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from ...ingest.profile import profile_of, profile_text
 from ...model import Article, RemovedBlock
 from ..analysis import SECTION_BREAK
 from ..schema import parse_published, weighted_text
@@ -36,6 +37,20 @@ def name_id(name: str) -> int:
     return _hash64("author:" + name)
 
 
+def speaker_id(name: str) -> int:
+    """A speaker's numeric id, for the speaker_ids MVA (the speaker facet and filter)."""
+    return _hash64("speaker:" + name)
+
+
+def group_key(kind: str, first_id: str) -> int:
+    """The GROUP BY key of a group of copies or a story, named by its first article.
+
+    Never an article's own doc id (another hash namespace), so `copy_key != id` says that
+    an article is in a group.
+    """
+    return _hash64(f"{kind}\x00{first_id}")
+
+
 def date_key(published: str | None) -> int:
     """Seconds since 1970 (UTC) for sorting and date filters; UNDATED when there is no date."""
     parsed = parse_published(published)
@@ -56,8 +71,14 @@ def sections(article: Article) -> dict[str, str]:
 
 
 def to_row(article: Article) -> dict:
-    """The column values of one article's row (the doc id included)."""
+    """The column values of one article's row (the doc id included).
+
+    The group keys start as the article's own (alone); stories.group_colour() sets them
+    once every row is written. `speaker_names` is not a column: the build's tally reads it.
+    """
     published = parse_published(article.published)
+    profile = profile_of(article)
+    speakers = sorted({q.speaker.replace(",", " ") for q in profile.quotes if q.speaker})
     stored = {
         "id": article.id,
         "title": article.title,
@@ -83,7 +104,13 @@ def to_row(article: Article) -> dict:
         "year": published.year if published else 0,
         "date_key": date_key(article.published),
         "author_ids": sorted({name_id(a.replace(",", " ")) for a in article.authors if a.strip()}),
+        "speaker_ids": sorted({speaker_id(name) for name in speakers}),
+        "profile": profile_text(profile),
+        "copy_key": doc_id(article.id),
+        "story_key": doc_id(article.id),
+        "story": 0,
         "stored": json.dumps(stored, ensure_ascii=False),
+        "speaker_names": speakers,
     }
 
 

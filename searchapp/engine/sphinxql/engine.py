@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pymysql
 
@@ -29,8 +29,9 @@ from ..search import FACET_LIMIT, validate
 from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
-from .documents import UNDATED, day_start, doc_id, from_stored, name_id
+from .documents import UNDATED, day_start, doc_id, from_stored, name_id, speaker_id
 from .idf import IDF_OPTION
+from .stories import read_copies, read_story, read_story_link
 from .writer import META_ID, trigrams, vocab_id
 
 # bm25f() takes integer field weights: SECTION_WEIGHTS times ten, and k1 times ten to
@@ -216,6 +217,18 @@ class SphinxEngine:
 
         return self._run(attempt)
 
+    def get_story(self, story_id: int):
+        def attempt(cursor):
+            live = self._live(cursor)
+            return read_story(cursor, live.articles, story_id, live.info.get("variants", {}))
+
+        return self._run(attempt)
+
+    def story_link(self, article_id: str):
+        return self._run(
+            lambda cursor: read_story_link(cursor, self._live(cursor).articles, article_id)
+        )
+
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> tuple[Hit, ...]:
         return self._run(lambda cursor: self._related(cursor, article_id, limit))
 
@@ -277,6 +290,7 @@ class SphinxEngine:
             notices.append(result.notice)
         highlight = "" if browsing else matchtext.highlight_text(mq.parsed)
         hits = self._hits(cursor, result.rows, highlight, browsing or request.sort == "date")
+        hits = self._with_groups(cursor, live, hits, result.rows)
         weak = not result.total or bool(notices)
         suggestion = self._suggest(cursor, live, request.q) if weak and not browsing else None
         return ResultPage(
@@ -292,7 +306,7 @@ class SphinxEngine:
 
     def _query(self, cursor, live: Live, request, mq, browsing: bool, notices) -> _Result:
         if not browsing and (mq is None or not mq.text):
-            return _Result(0, [], [], [], [], None)
+            return _Result(0, [], {}, None)
         where, params = _filters(request)
         if not browsing:
             where.insert(0, "MATCH(%s)")
@@ -303,6 +317,10 @@ class SphinxEngine:
             order = "date_key DESC, article_id ASC"
         else:
             order = "weight() DESC, date_key DESC, article_id ASC"
+        # Copies (or, with group=story, stories) fold into their best match: one row per
+        # key, and total_found counts the groups, as the Whoosh engine's total does.
+        fold = _fold_key(request)
+        grouping = f" GROUP BY {fold} WITHIN GROUP ORDER BY {order}" if fold else ""
         options = [
             f"max_matches={max(1000, stop)}",
             f"max_query_time={self.timeout_ms}",
@@ -314,8 +332,10 @@ class SphinxEngine:
                 *_idf_options(live),
             ]
         sql = (
-            f"SELECT article_id, stored, weight() FROM {live.articles}"
+            f"SELECT article_id, stored, weight(), copy_key, story{', COUNT(*)' if fold else ''}"
+            + f" FROM {live.articles}"
             + (" WHERE " + " AND ".join(where) if where else "")
+            + grouping
             + f" ORDER BY {order} LIMIT {start}, {request.per_page}"
             + " OPTION "
             + ", ".join(options)
@@ -323,6 +343,7 @@ class SphinxEngine:
             + " FACET outlet_value ORDER BY COUNT(*) DESC LIMIT 1000"
             + " FACET author_ids ORDER BY COUNT(*) DESC LIMIT 1000"
             + " FACET year ORDER BY year DESC LIMIT 1000"
+            + " FACET speaker_ids ORDER BY COUNT(*) DESC LIMIT 1000"
             + "; SHOW META; SHOW WARNINGS"
         )
         try:
@@ -343,9 +364,10 @@ class SphinxEngine:
         sets = []
         while cursor.nextset():
             sets.append(cursor.fetchall())
-        outlets, authors, years, meta, warnings = (sets + [()] * 5)[:5]
+        outlets, authors, years, speakers, meta, warnings = (sets + [()] * 6)[:6]
         total = int(dict(meta).get("total_found", 0))
-        return _Result(total, rows, outlets, authors, years, self._partial(warnings))
+        facets = {"outlet": outlets, "author": authors, "year": years, "speaker": speakers}
+        return _Result(total, rows, facets, self._partial(warnings))
 
     def _partial(self, warnings) -> str | None:
         """A notice when the master answered without some of its agents (or out of time)."""
@@ -361,11 +383,31 @@ class SphinxEngine:
         return f"The search cluster warned: {'; '.join(messages)[:300]}; results may be incomplete."
 
     def _hits(self, cursor, rows, highlight: str, unscored: bool) -> tuple[Hit, ...]:
-        articles = [from_stored(stored, with_removed=False) for _, stored, _ in rows]
+        """Hits from rows that start (article id, stored, weight)."""
+        articles = [from_stored(row[1], with_removed=False) for row in rows]
         marked = self._marked_bodies(cursor, [a.text for a in articles], highlight)
         return tuple(
-            _hit(article, spans, None if unscored else int(weight) / SCORE_SCALE)
-            for article, (_, _, weight), spans in zip(articles, rows, marked, strict=True)
+            _hit(article, spans, None if unscored else int(row[2]) / SCORE_SCALE)
+            for article, row, spans in zip(articles, rows, marked, strict=True)
+        )
+
+    def _with_groups(self, cursor, live: Live, hits: tuple[Hit, ...], rows) -> tuple[Hit, ...]:
+        """Each hit with its copies, its story and the matches folded behind it."""
+        grouped = [
+            (hit.id, int(row[3]))
+            for hit, row in zip(hits, rows, strict=True)
+            if int(row[3]) != doc_id(hit.id)
+        ]
+        copies = read_copies(cursor, live.articles, grouped)
+        return tuple(
+            replace(
+                hit,
+                copies=copies.get(hit.id, ((), 0))[0],
+                more_copies=copies.get(hit.id, ((), 0))[1],
+                story=int(row[4]) - 1 if int(row[4]) else None,
+                folded=int(row[5]) - 1 if len(row) > 5 else 0,
+            )
+            for hit, row in zip(hits, rows, strict=True)
         )
 
     def _marked_bodies(self, cursor, bodies: list[str], highlight: str) -> list[list]:
@@ -385,14 +427,17 @@ class SphinxEngine:
         return [_spans(row[0], body) for row, body in zip(cursor.fetchall(), bodies, strict=True)]
 
     def _facets(self, live: Live, result: _Result) -> dict[str, tuple[FacetCount, ...]]:
-        names = live.info.get("authors", {})
-        outlets = Counter({str(v): int(n) for v, n in result.outlets if v})
-        authors = Counter()
-        for value, count in result.authors:
-            name = names.get(str(value))
-            if name:
-                authors[name] += int(count)
-        years = Counter({str(v): int(n) for v, n in result.years if int(v)})
+        rows = result.facets
+        outlets = Counter({str(v): int(n) for v, n in rows.get("outlet", ()) if v})
+        years = Counter({str(v): int(n) for v, n in rows.get("year", ()) if int(v)})
+
+        def named(facet: str, names: dict) -> Counter:
+            counts = Counter()
+            for value, count in rows.get(facet, ()):
+                name = names.get(str(value))
+                if name:
+                    counts[name] += int(count)
+            return counts
 
         def top(counter: Counter, by_value: bool = False) -> tuple[FacetCount, ...]:
             if by_value:
@@ -401,7 +446,12 @@ class SphinxEngine:
                 items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
             return tuple(FacetCount(v, n) for v, n in items[:FACET_LIMIT])
 
-        return {"outlet": top(outlets), "author": top(authors), "year": top(years, True)}
+        return {
+            "outlet": top(outlets),
+            "author": top(named("author", live.info.get("authors", {}))),
+            "year": top(years, True),
+            "speaker": top(named("speaker", live.info.get("speakers", {}))),
+        }
 
     # -- related, spelling -----------------------------------------------------------
 
@@ -508,11 +558,16 @@ class SphinxEngine:
 @dataclass(frozen=True)
 class _Result:
     total: int
-    rows: list
-    outlets: list
-    authors: list
-    years: list
+    rows: list  # (article id, stored, weight, copy_key, story[, matches in its group])
+    facets: dict  # facet name -> searchd's (value, count) rows
     notice: str | None
+
+
+def _fold_key(request: SearchRequest) -> str | None:
+    """The attribute results fold by, or None to show every match."""
+    if request.group == "story":
+        return "story_key"
+    return "copy_key" if request.collapse else None
 
 
 def _hit(article: Article, spans: list, score: float | None) -> Hit:
@@ -545,6 +600,8 @@ def _filters(request: SearchRequest) -> tuple[list[str], list]:
         where.append(f"author_ids = {name_id(request.author.replace(',', ' '))}")
     if request.year:
         where.append(f"year = {int(request.year)}")
+    if request.speaker:
+        where.append(f"speaker_ids = {speaker_id(request.speaker.replace(',', ' '))}")
     if request.date_from or request.date_to:
         low = day_start(request.date_from) if request.date_from else UNDATED + 1
         high = day_start(request.date_to) + 86_400 - 1 if request.date_to else 2**62

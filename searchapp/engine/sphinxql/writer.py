@@ -23,7 +23,8 @@ from ...model import Article, SearchappError, SkippedFile
 from ..analysis import WORD_PATTERN, analyse_word, fold_word, is_stop_word
 from . import cluster, idf
 from .config import ARTICLES, COLOURS, FIELDS, META, VOCAB, Layout
-from .documents import doc_id, name_id, shard_of, to_row
+from .documents import doc_id, name_id, shard_of, speaker_id, to_row
+from .stories import group_colour, groups_counts, groups_info
 
 BATCH_ROWS = 200
 BATCH_BYTES = 2_000_000  # below searchd's default max_packet_size (8 MB)
@@ -37,8 +38,14 @@ COLUMNS = (
     "year",
     "date_key",
     "author_ids",
+    "speaker_ids",
+    "profile",
+    "copy_key",
+    "story_key",
+    "story",
     "stored",
 )
+MVA_COLUMNS = ("author_ids", "speaker_ids")
 SCAN_PAGE = 5_000
 META_ID = 1
 
@@ -51,6 +58,7 @@ class CorpusTally:
     outlets: set = field(default_factory=set)
     dates: list = field(default_factory=list)
     authors: dict = field(default_factory=dict)  # name id -> name
+    speakers: dict = field(default_factory=dict)  # speaker id -> name
     words: Counter = field(default_factory=Counter)  # folded word -> documents
     keywords: Counter = field(default_factory=Counter)  # stemmed keyword -> documents
     length: int = 0  # indexed words in every article, for the average BM25 normalises by
@@ -66,6 +74,7 @@ class CorpusTally:
         for name in article.authors:
             if name.strip():
                 self.authors[str(name_id(name.replace(",", " ")))] = name.replace(",", " ")
+        self.speakers.update(speaker_names(row))
         tokens = [fold_word(w) for f in FIELDS for w in WORD_PATTERN.findall(row[f])]
         tokens = [w for w in tokens if not is_stop_word(w)]
         self.length += len(tokens)
@@ -89,6 +98,7 @@ class CorpusTally:
             "first_date": min(self.dates) if self.dates else None,
             "last_date": max(self.dates) if self.dates else None,
             "authors": self.authors,
+            "speakers": self.speakers,
             "global_idf": global_idf,
             "avg_length": self.length / max(1, self.articles),
             "built_at": time.time(),
@@ -96,10 +106,20 @@ class CorpusTally:
 
 
 def _values(row: dict) -> tuple[str, list]:
-    """One row's VALUES group and its parameters (the MVA list is inlined: it is ints)."""
-    mva = "(" + ",".join(str(int(v)) for v in row["author_ids"]) + ")"
-    marks = ", ".join(mva if c == "author_ids" else "%s" for c in COLUMNS)
-    return f"({marks})", [row[c] for c in COLUMNS if c != "author_ids"]
+    """One row's VALUES group and its parameters (the MVA lists are inlined: they are ints)."""
+
+    def mark(column: str) -> str:
+        if column in MVA_COLUMNS:
+            return "(" + ",".join(str(int(v)) for v in row[column]) + ")"
+        return "%s"
+
+    marks = ", ".join(map(mark, COLUMNS))
+    return f"({marks})", [row[c] for c in COLUMNS if c not in MVA_COLUMNS]
+
+
+def speaker_names(row: dict) -> dict[str, str]:
+    """speaker id -> name for the speakers quoted in a row (the facet shows the names)."""
+    return {str(speaker_id(name)): name for name in row["speaker_names"]}
 
 
 class _ShardWriter:
@@ -183,13 +203,19 @@ class BuildSummary:
     skipped: tuple
     removed_blocks: int
     seconds: float
+    copy_groups: int = 0
+    copies: int = 0  # articles folded into a group of copies (every member but one)
+    stories: int = 0
 
     def line(self) -> str:
         parts = [f"{self.indexed} articles indexed"]
         if self.updated != self.indexed:
             parts.append(f"{self.updated} updated, {self.deleted} deleted")
-        parts.append(f"{len(self.skipped)} skipped, {self.removed_blocks} boilerplate blocks")
-        return ", ".join(parts) + f" removed, {self.seconds:.1f}s (generation {self.generation})"
+        parts.append(f"{len(self.skipped)} skipped")
+        parts.append(f"{self.removed_blocks} boilerplate blocks removed")
+        parts.append(f"{self.copy_groups} copy groups ({self.copies} copies folded)")
+        parts.append(f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}")
+        return ", ".join(parts) + f", {self.seconds:.1f}s (generation {self.generation})"
 
 
 def rebuild_cluster(
@@ -251,6 +277,7 @@ def _full(
             if progress:
                 progress(done, len(sources))
         writer.finish()
+        groups = group_colour(master, writer.conns, index)
     finally:
         writer.close()
     _check_stemmer(master, tally.words)
@@ -265,7 +292,7 @@ def _full(
             idf.check_loaded(address, index, probe)
     _write_vocab(master, f"{VOCAB}_{colour}", tally.words)
     generation = _generation_name()
-    _write_meta(master, colour, generation, tally.info(global_idf=True))
+    _write_meta(master, colour, generation, {**tally.info(global_idf=True), **groups_info(groups)})
     return BuildSummary(
         generation=generation,
         indexed=tally.articles,
@@ -274,6 +301,7 @@ def _full(
         skipped=tuple(skipped),
         removed_blocks=removed,
         seconds=time.monotonic() - started,
+        **groups_counts(groups),
     )
 
 
@@ -326,21 +354,8 @@ def trigrams(word: str) -> str:
 
 def scan_live(master: cluster.Address, colour: str) -> dict[str, str]:
     """article id -> content hash of every article in a colour (paged by doc id)."""
-    found: dict[str, str] = {}
-    last = 0
-    with cluster.connect(master, read_timeout_s=120) as conn, conn.cursor() as cursor:
-        while True:
-            cursor.execute(
-                f"SELECT id, article_id, content_hash FROM {ARTICLES}_{colour} WHERE id > %s "
-                f"ORDER BY id ASC LIMIT {SCAN_PAGE} OPTION max_matches={SCAN_PAGE}",
-                (last,),
-            )
-            rows = cursor.fetchall()
-            for _, article_id, content_hash in rows:
-                found[article_id] = content_hash
-            if len(rows) < SCAN_PAGE:
-                return found
-            last = rows[-1][0]
+    rows = cluster.scan_rows(master, f"{ARTICLES}_{colour}", "article_id, content_hash", SCAN_PAGE)
+    return {article_id: content_hash for _, article_id, content_hash in rows}
 
 
 def _incremental(
@@ -357,6 +372,7 @@ def _incremental(
     gone = set(hashes) - {s.id for s in sources}
     info = dict(meta["info"])
     authors = dict(info.get("authors", {}))
+    speakers = dict(info.get("speakers", {}))
     writer = _ShardWriter(shards, index)
     updated = removed = 0
     try:
@@ -365,7 +381,9 @@ def _incremental(
             if isinstance(result, SkippedFile):
                 skipped.append(result)
             else:
-                writer.add(to_row(result))
+                row = to_row(result)
+                writer.add(row)
+                speakers.update(speaker_names(row))
                 updated += 1
                 removed += len(result.removed)
                 for name in result.authors:
@@ -373,10 +391,12 @@ def _incremental(
             if progress:
                 progress(done, todo)
         writer.finish()
+        groups = group_colour(master, writer.conns, index)
     finally:
         writer.close()
     indexed = len(scan_live(master, colour))
-    info.update(authors=authors, articles=indexed, built_at=time.time())
+    info.update(authors=authors, speakers=speakers, articles=indexed, built_at=time.time())
+    info.update(groups_info(groups))
     generation = _generation_name()
     _write_meta(master, colour, generation, info)
     return BuildSummary(
@@ -387,4 +407,5 @@ def _incremental(
         skipped=tuple(skipped),
         removed_blocks=removed,
         seconds=time.monotonic() - started,
+        **groups_counts(groups),
     )
