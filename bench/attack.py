@@ -182,3 +182,41 @@ def expensive(host: str, port: int, words: list[str], attackers: int, duration: 
         "attack_max_s": None if not took else round(max(took), 2),
         "probe": probe.report(),
     }
+
+
+def disconnects(host: str, port: int, words: list[str], rounds: int, close_after: float) -> dict:
+    """Each round: send an expensive query, close the socket after `close_after` s, then
+    time how long a plain search takes to be answered from that moment.
+
+    On a server with one thread (`--workers 1 --threads 1`), that wait is the work the
+    abandoned query still did: about its whole time budget when nothing notices the close.
+    """
+    waits: list[float] = []
+    statuses: Counter = Counter()
+    run = random.randrange(10**6)
+    for i in range(rounds):
+        # Made-up words new to each round and run, so no cache answers the query at once.
+        q = expensive_query("words", [f"{w}r{run}x{i}" for w in words], 300)
+        sock = socket.create_connection((host, port), timeout=PROBE_TIMEOUT)
+        path = "/api/search?" + urlencode({"q": q})
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        time.sleep(close_after)
+        sock.close()
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection(host, port, timeout=EXPENSIVE_TIMEOUT)
+        try:
+            conn.request("GET", "/api/search?" + urlencode({"q": words[i % len(words)]}))
+            response = conn.getresponse()
+            response.read()
+            statuses[str(response.status)] += 1
+        finally:
+            conn.close()
+        waits.append(time.perf_counter() - started)
+    return {
+        "mode": "disconnect",
+        "rounds": rounds,
+        "close_after_s": close_after,
+        "probe_statuses": dict(statuses),
+        "wait_after_close_p50_s": round(percentile(waits, 50), 2),
+        "wait_after_close_max_s": round(max(waits), 2),
+    }

@@ -13,6 +13,9 @@ Two attack modes measure what an ordinary reader sees while the server is attack
                                          --trickle) and waits
     --mode expensive --kind fuzzy        each attacker sends, over and over, a query of
                                          many fuzzy terms (also: prefix, exclude, words)
+    --mode disconnect --rounds 10        sends an expensive query, closes the socket after
+                                         --close-after s, and times a plain search sent then
+                                         (run the server with --workers 1 --threads 1)
 """
 
 from __future__ import annotations
@@ -27,14 +30,14 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-from attack import KINDS, expensive, percentile, slow_clients
+from attack import KINDS, disconnects, expensive, percentile, slow_clients
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_DURATION = 600.0
 MAX_CONCURRENCY = 64
 REQUEST_TIMEOUT = 10.0
 ENDPOINTS = ("search", "article", "api_search", "api_article")
-MODES = ("mixed", "slow-clients", "expensive")
+MODES = ("mixed", "slow-clients", "expensive", "disconnect")
 MAX_ATTACKERS = 512
 
 
@@ -186,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="slow-clients: send one more byte every 2 s")  # fmt: skip
     parser.add_argument("--kind", choices=KINDS, default="fuzzy", help="expensive: query form")
     parser.add_argument("--terms", type=int, default=300, help="expensive: terms per query")
+    parser.add_argument("--rounds", type=int, default=10, help="disconnect: queries abandoned")
+    parser.add_argument("--close-after", type=float, default=0.5,
+                        help="disconnect: seconds before the socket is closed")  # fmt: skip
     args = parser.parse_args(argv)
     parts = urlsplit(args.url)
     if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
@@ -204,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         words, _ = discover(host, port)
         if args.mode == "slow-clients":
             report = slow_clients(host, port, words, args.attackers, args.duration, args.trickle)
+        elif args.mode == "disconnect":
+            report = disconnects(host, port, words, min(args.rounds, 100), args.close_after)
         else:
             report = expensive(
                 host, port, words, args.attackers, args.duration, args.kind, args.terms

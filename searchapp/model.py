@@ -105,6 +105,7 @@ class SearchRequest:
     date_from: date | None = None
     date_to: date | None = None
     speaker: str | None = None
+    lang: str | None = None  # ISO 639-1 code of the article's language
     collapse: bool = True  # one hit per group of copies
     group: str | None = None  # "story": one hit per story
     variants: bool = True  # also search the corpus's other spellings of a name

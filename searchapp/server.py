@@ -11,6 +11,9 @@ worker, every one answered and all 64 stalled connections closed after the heade
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 from pathlib import Path
 
 from a2wsgi import WSGIMiddleware
@@ -19,6 +22,7 @@ from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers import gasgi
 
 from . import SECURITY_HEADERS, announce, create_app
+from .engine import ClientGoneError, stop_when
 
 # A query may be 10,000 characters, which percent-encoded is up to ~90 KB of request line
 # (3 bytes of UTF-8, 3 characters each); gunicorn's default of 8,190 refused 4,000-character
@@ -27,6 +31,8 @@ REQUEST_LINE_BYTES = 128 * 1024
 # A client has this long to send a request's headers, counted from when it connected (or
 # from the end of the previous response), however it trickles them in.
 HEADER_SECONDS = 5
+# No route takes a request body; one is read whole before the app runs (see _StopWhenGone).
+MAX_BODY_BYTES = 64 * 1024
 
 
 class _HeaderDeadline(ASGIProtocol):
@@ -45,6 +51,74 @@ class _HeaderDeadline(ASGIProtocol):
     def _send_error_response(self, status, message, extra_headers=()) -> None:
         headers = (*extra_headers, *SECURITY_HEADERS.items())
         super()._send_error_response(status, message, headers)
+
+
+class _StopWhenGone:
+    """ASGI middleware: a request whose client closes the connection stops its search.
+
+    a2wsgi runs each request on a thread and never looks at the connection meanwhile, but
+    gunicorn tells the ASGI app (an http.disconnect from receive()) as soon as the socket
+    closes. So the body is read first, then a task waits for that message and sets an
+    Event that the search's budget checks (engine.stop_when): a search whose client left
+    stops at its next check, within milliseconds, instead of running to its 5 s budget.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.log = logging.getLogger("gunicorn.error")
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body, size = [], 0
+        while not body or body[-1].get("more_body"):
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            size += len(message.get("body", b""))
+            if size > MAX_BODY_BYTES:
+                await _plain_response(send, 413, b"Request body too large.\n")
+                return
+            body.append(message)
+        gone = threading.Event()
+        stopped = False
+
+        def stop_now() -> bool:  # called by the request's thread at each budget check
+            nonlocal stopped
+            stopped = stopped or gone.is_set()
+            return stopped
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+
+        async def replay():
+            if body:
+                return body.pop(0)
+            await watcher
+            return {"type": "http.disconnect"}
+
+        watcher = asyncio.get_running_loop().create_task(watch())
+        try:
+            with stop_when(stop_now):
+                await self.app(scope, replay, send)
+        except ClientGoneError:  # a streamed export: its rows stopped mid-way
+            pass
+        finally:
+            watcher.cancel()
+        if stopped:
+            method = scope["method"]
+            target = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+            self.log.warning("stopped %s %.200r: its client closed the connection", method, target)
+
+
+async def _plain_response(send, status: int, text: bytes) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
+    headers += [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": text})
 
 
 class Worker(gasgi.ASGIWorker):
@@ -71,7 +145,7 @@ class _Server(BaseApplication):
     def load(self):
         # Each worker builds its own app, so each has its own searchers (no fork sharing);
         # its requests run on `threads` threads, the event loop only reads and writes.
-        return WSGIMiddleware(create_app(self.app_config), workers=self.threads)
+        return _StopWhenGone(WSGIMiddleware(create_app(self.app_config), workers=self.threads))
 
 
 def serve(
@@ -113,6 +187,11 @@ def serve(
         # bodies must arrive within it too.
         "timeout": 30,
         "graceful_timeout": 10,
+        # After a client leaves, gunicorn cancels its request's task after this grace; the
+        # thread runs on regardless (until its next budget check), and with its task gone
+        # a2wsgi's send queue is no longer drained, so a streaming export's thread blocked
+        # on it for ever. Longer than any request's work, so the task always sees it end.
+        "asgi_disconnect_grace_period": 60,
         "keepalive": HEADER_SECONDS,
         # Recycle workers now and then so a slow leak can never grow without bound; rarely,
         # since a new worker reopens the index (about 0.6 s at 100k articles).

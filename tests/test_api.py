@@ -194,6 +194,7 @@ def test_openapi_document_is_valid_31(openapi):
         "from",
         "to",
         "speaker",
+        "lang",
         "collapse",
         "group",
         "variants",

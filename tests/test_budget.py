@@ -63,3 +63,25 @@ def test_an_inner_budget_cannot_outlast_the_outer_one():
             with pytest.raises(QueryTooExpensiveError):
                 budget.check()
     budget.check()  # no budget outside a request
+
+
+def test_work_stops_once_the_client_is_gone_and_only_inside_stop_when():
+    gone = False
+    with budget.stop_when(lambda: gone):
+        budget.check()  # still there
+        gone = True
+        with pytest.raises(budget.ClientGoneError):
+            budget.check()
+    budget.check()  # outside: nothing to stop
+
+
+def test_an_export_stops_its_rows_when_the_client_is_gone(client):
+    """a2wsgi iterates the rows on the request's thread, in the server's stop_when."""
+    response = client.get("/api/search", query_string={"q": "harbour", "format": "csv"})
+    rows = response.response  # the body's chunks, made as they are asked for
+    first = next(iter(rows))
+    assert first.startswith(b"id,title")
+    with budget.stop_when(lambda: True), pytest.raises(budget.ClientGoneError):
+        for _ in rows:
+            pass
+    response.close()

@@ -268,6 +268,7 @@ FUZZED = {
     "from": dates,
     "to": dates,
     "speaker": st.sampled_from(["Sergey Lavrov", f"Speaker {PAYLOAD}", "x" * 201]) | junk,
+    "lang": st.sampled_from(["en", "DE", "deu", "ñ", ""]) | junk,
     "collapse": st.sampled_from(["true", "false", "0", "maybe"]) | junk,
     "group": st.sampled_from(["story", "outlet", ""]) | junk,
     "variants": st.sampled_from(["true", "false", "off", "x"]) | junk,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import random
 import socket
 import time
+from urllib.parse import urlencode
 
 import pytest
 
 from searchapp import SECURITY_HEADERS, create_app
 from searchapp.build import rebuild_index
-from searchapp.server import HEADER_SECONDS
+from searchapp.server import HEADER_SECONDS, REQUEST_LINE_BYTES
 
 from .conftest import make_corpus
 from .server_helpers import get_json, serve_process
@@ -98,3 +100,72 @@ def test_an_invalid_host_header_is_a_400_without_a_traceback(tmp_path, caplog, p
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     finally:
         app.extensions["searchapp.live"].close()
+
+
+def _vocabulary_corpus(root, articles: int = 20, words: int = 6000, pool: int = 150_000):
+    """A few articles over a large vocabulary: a misspelt word walks all of it for fixes."""
+    rng = random.Random(14)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = ["".join(rng.choices(letters, k=rng.randint(5, 9))) for _ in range(pool)]
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for i in range(articles):
+        text = " ".join(rng.sample(vocabulary, words))
+        (corpus / f"v{i}.txt").write_text(f"Council report {i}\n\nThe council met. {text}.\n")
+    return corpus, vocabulary
+
+
+def _send_and_close(host: str, port: int, path: str, after: float) -> None:
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        time.sleep(after)
+
+
+@pytest.mark.slow
+def test_a_search_whose_client_closes_the_connection_is_stopped(tmp_path):
+    """Before: the search ran on to its 5 s budget (a2wsgi never looks at the connection),
+    so with one thread the next reader waited for it. 300 misspelt words take ~3 s here."""
+    corpus, vocabulary = _vocabulary_corpus(tmp_path)
+    rebuild_index(corpus, tmp_path / "index")
+    rng = random.Random(7)
+
+    def expensive_path() -> str:
+        words = " ".join(w + "q" for w in rng.sample(vocabulary, 300))
+        return "/api/search?" + urlencode({"q": words})
+
+    with serve_process(corpus, tmp_path / "index", workers=1, threads=1) as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        status, _ = get_json(server.base + expensive_path(), timeout=30)  # read to the end
+        assert status in (200, 503)
+        _send_and_close(host, int(port), expensive_path(), after=0.3)
+        deadline = time.monotonic() + 20
+        while "its client closed the connection" not in server.log.read_text():
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        status, body = get_json(server.base + "/api/search?q=council", timeout=10)
+        assert status == 200 and body["total"] == 20
+        assert server.log.read_text().count("its client closed the connection") == 1
+
+
+# What gunicorn (or server.py, before the app) answers by itself.
+OWN_ERRORS = [
+    (b"NOT A REQUEST\r\n\r\n", "400"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", "431"),
+    (b"GET /?q=" + b"a" * (REQUEST_LINE_BYTES + 10) + b" HTTP/1.1\r\nHost: x\r\n\r\n", "414"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n" + b"a" * 70000, "413"),
+]
+
+
+def test_errors_written_before_the_app_carry_the_security_headers(tmp_path):
+    corpus = make_corpus(tmp_path, ARTICLES)
+    rebuild_index(corpus, tmp_path / "index")
+    with serve_process(corpus, tmp_path / "index", workers=1, threads=1) as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        for request, status in OWN_ERRORS:
+            with socket.create_connection((host, int(port)), timeout=10) as sock:
+                sock.sendall(request)
+                head = _read_head(sock)
+            assert head.startswith(f"HTTP/1.1 {status}"), (status, head)
+            for name, value in SECURITY_HEADERS.items():
+                assert f"{name}: {value}".lower() in head.lower(), (status, name)
+        assert get_json(server.base + "/api/search?q=harbour")[0] == 200

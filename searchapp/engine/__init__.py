@@ -8,7 +8,7 @@ comes out. A second engine is another package that offers the same names.
 # The second engine, with the same names: searchapp.engine.sphinxql (a Sphinx/Manticore cluster).
 from . import sphinxql  # noqa: E402  (after the names it reuses)
 from .articles import ArticleNotFoundError, get_article, related
-from .budget import QUERY_SECONDS, QueryTooExpensiveError
+from .budget import QUERY_SECONDS, ClientGoneError, QueryTooExpensiveError, stop_when
 from .completion import MAX_COMPLETION_CHARS, complete
 from .coverage import Story, StoryLink, StoryNotFoundError, get_story, story_link
 from .highlight import highlight_article
@@ -37,6 +37,7 @@ __all__ = [
     "QUERY_SECONDS",
     "SCHEMA_VERSION",
     "ArticleNotFoundError",
+    "ClientGoneError",
     "Story",
     "StoryLink",
     "StoryNotFoundError",
@@ -57,6 +58,7 @@ __all__ = [
     "related",
     "search",
     "sphinxql",
+    "stop_when",
     "story_link",
     "validate",
     "write_articles",

@@ -60,6 +60,7 @@ class FacetColumns:
     year: tuple[str | None, ...]
     speakers: tuple[tuple[str, ...], ...] = ()
     day: tuple[date | None, ...] = ()  # publication day, for the timeline
+    language: tuple[str | None, ...] = ()  # ISO 639-1 code, None when undetected
 
 
 @dataclass(frozen=True)
@@ -379,7 +380,8 @@ def _read_facets(reader, name: str) -> tuple[FacetColumns, CorpusStats]:
     dates = [d for d in published if d]
     speakers = lines("speakers_column")
     facets, stats = _facets_and_stats(reader, name, outlet, authors, year, dates, speakers)
-    return replace(facets, day=_days(published)), stats
+    language = text(_column(reader, "language"))
+    return replace(facets, day=_days(published), language=tuple(language)), stats
 
 
 def _days(published: list[str | None]) -> tuple[date | None, ...]:

@@ -443,6 +443,8 @@ def _filters(request: SearchRequest) -> wq.Query | None:
         parts.append(wq.Term("author_facet", request.author.replace(",", " ")))
     if request.year:
         parts.append(wq.Term("year", request.year))
+    if request.lang:
+        parts.append(wq.Term("language", request.lang))
     if request.date_from or request.date_to:
         start = (
             datetime.combine(request.date_from, datetime.min.time()) if request.date_from else None
@@ -575,8 +577,9 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
     authors = Counter(chain.from_iterable(map(columns.authors.__getitem__, docnums)))
     years = Counter(map(columns.year.__getitem__, docnums))
     speakers = Counter(chain.from_iterable(map(columns.speakers.__getitem__, docnums)))
-    outlets.pop(None, None)  # articles without an outlet or a date
-    years.pop(None, None)
+    languages = Counter(map(columns.language.__getitem__, docnums))
+    for counter in (outlets, years, languages):
+        counter.pop(None, None)  # articles without an outlet, a date or a known language
 
     def top(counter: Counter, by_value: bool = False) -> tuple[FacetCount, ...]:
         if by_value:
@@ -590,6 +593,7 @@ def _facet_counts(columns: FacetColumns, docnums) -> dict[str, tuple[FacetCount,
         "author": top(authors),
         "year": top(years, by_value=True),
         "speaker": top(speakers),
+        "language": top(languages),
     }
 
 
@@ -641,6 +645,7 @@ def _export_hits(searcher, q: wq.Query | None, order: list) -> Iterator[Hit]:
         chunk = order[start : start + EXPORT_CHUNK]
         terms = _matched_terms(searcher, q, [d for _, d in chunk]) if q is not None else None
         for score, docnum in chunk:
+            budget.check()  # past the time budget: this stops the rows only if the client left
             matched = None if terms is None else terms.get(docnum, set())
             # All of the page's snippets, so the row's first one is the page's first one.
             yield to_hit(searcher.stored_fields(docnum), matched, score)

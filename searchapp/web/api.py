@@ -98,6 +98,7 @@ def article(article_id: str):
             "authors": list(found.authors),
             "published": found.published,
             "url": found.url,
+            "language": found.language,
             "lead": found.lead,
             "headings": list(found.headings),
             "text": found.text,

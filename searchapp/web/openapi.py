@@ -293,12 +293,13 @@ OPENAPI = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["outlet", "author", "year", "speaker"],
+                        "required": ["outlet", "author", "year", "speaker", "language"],
                         "properties": {
                             "outlet": _FACET,
                             "author": _FACET,
                             "year": _FACET,
                             "speaker": _FACET,
+                            "language": _FACET,
                         },
                     },
                     "date_histogram": _DATE_HISTOGRAM,
@@ -327,6 +328,7 @@ OPENAPI = {
                     "authors": {"type": "array", "items": {"type": "string"}},
                     "published": _STRING_OR_NULL,
                     "url": _STRING_OR_NULL,
+                    "language": _STRING_OR_NULL,
                     "lead": {"type": "string"},
                     "headings": {"type": "array", "items": {"type": "string"}},
                     "text": {"type": "string"},

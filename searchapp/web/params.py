@@ -4,6 +4,7 @@ document, the README's parameter table (checked by tests/test_docs.py) and the t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from ..model import (
 )
 
 MAX_FILTER_CHARS = 200
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # ISO 639-1, as ingest/language.py stores it
 
 Reader = Callable[[Mapping[str, str], str], object]
 
@@ -75,6 +77,13 @@ def _year(args: Mapping[str, str], name: str) -> str | None:
     if value is not None and not value.isascii():
         raise InvalidRequestError(name, "year must be four digits, e.g. 2025")
     return value
+
+
+def _language(args: Mapping[str, str], name: str) -> str | None:
+    value = _text(args, name)
+    if value is not None and not LANGUAGE_CODE.fullmatch(value.lower()):
+        raise InvalidRequestError(name, "lang must be a two-letter language code, e.g. de")
+    return value.lower() if value else None
 
 
 def _date(args: Mapping[str, str], name: str) -> date | None:
@@ -190,6 +199,14 @@ PARAMETERS = (
         _text,
         "only articles quoting this speaker (a value of the `speaker` facet)",
         {"type": "string", "maxLength": MAX_FILTER_CHARS},
+    ),
+    Param(
+        "lang",
+        "lang",
+        _language,
+        "only articles in this language, an ISO 639-1 code such as `de` (a value of the "
+        "`language` facet)",
+        {"type": "string", "pattern": "^[A-Za-z]{2}$"},
     ),
     Param(
         "collapse",

@@ -40,12 +40,14 @@ def facets_shown(page) -> dict[str, dict[str, int]]:
 
 def api_facets(api, path: str, active: dict[str, str] | None = None) -> dict:
     """The API's facets for the same search, minus the active values (the page shows those
-    as a remove link) and empty groups, so they compare with facets_shown()."""
+    as a remove link), empty groups and a language facet of one value (no choice), so they
+    compare with facets_shown()."""
     active = active or {}
     out = {}
     for name, values in api(path)["facets"].items():
         kept = {v["value"]: v["count"] for v in values if v["value"] != active.get(name)}
-        if kept or name in active:
+        least = 2 if name == "language" else 1
+        if len(kept) >= least or name in active:
             out[name] = kept
     return out
 

@@ -228,6 +228,7 @@ def _article_index(layout: Layout, node: Node, colour: str) -> str:
             "rt_attr_bigint = date_key",
             "rt_attr_multi_64 = author_ids",
             "rt_attr_multi_64 = speaker_ids",  # who is quoted (documents.speaker_id)
+            "rt_attr_uint = language",  # ISO 639-1 code as a number (documents.language_number)
             "rt_attr_string = profile",  # what grouping reads back (ingest/profile.py)
             "rt_attr_bigint = copy_key",  # GROUP BY keys: copies and stories fold by them
             "rt_attr_bigint = story_key",

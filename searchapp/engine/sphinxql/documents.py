@@ -92,6 +92,7 @@ def to_row(article: Article) -> dict:
         "outlet": article.outlet,
         "published": article.published,
         "url": article.url,
+        "language": article.language,
         "removed": [[b.rule, b.text] for b in article.removed],
     }
     return {
@@ -105,6 +106,7 @@ def to_row(article: Article) -> dict:
         "date_key": date_key(article.published),
         "author_ids": sorted({name_id(a.replace(",", " ")) for a in article.authors if a.strip()}),
         "speaker_ids": sorted({speaker_id(name) for name in speakers}),
+        "language": language_number(article.language),
         "profile": profile_text(profile),
         "copy_key": doc_id(article.id),
         "story_key": doc_id(article.id),
@@ -112,6 +114,18 @@ def to_row(article: Article) -> dict:
         "stored": json.dumps(stored, ensure_ascii=False),
         "speaker_names": speakers,
     }
+
+
+def language_number(code: str | None) -> int:
+    """A two-letter ISO 639-1 code as the `language` attribute's number; 0 for none."""
+    if not code or len(code) != 2 or not code.isascii():
+        return 0
+    return ord(code[0]) << 8 | ord(code[1])
+
+
+def language_code(number: int) -> str | None:
+    """The code a `language` attribute's number stands for (language_number's inverse)."""
+    return chr(number >> 8) + chr(number & 0xFF) if number else None
 
 
 def from_stored(text: str, with_removed: bool = True) -> Article:
@@ -130,6 +144,7 @@ def from_stored(text: str, with_removed: bool = True) -> Article:
         outlet=data["outlet"],
         published=data["published"],
         url=data["url"],
+        language=data.get("language"),  # rows written before the language was stored
         removed=tuple(RemovedBlock(text=t, rule=r) for r, t in data["removed"])
         if with_removed
         else (),

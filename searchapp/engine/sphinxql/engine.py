@@ -29,7 +29,16 @@ from ..search import FACET_LIMIT, validate
 from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
-from .documents import UNDATED, day_start, doc_id, from_stored, name_id, speaker_id
+from .documents import (
+    UNDATED,
+    day_start,
+    doc_id,
+    from_stored,
+    language_code,
+    language_number,
+    name_id,
+    speaker_id,
+)
 from .idf import IDF_OPTION
 from .stories import read_copies, read_story, read_story_link
 from .writer import META_ID, trigrams, vocab_id
@@ -344,6 +353,7 @@ class SphinxEngine:
             + " FACET author_ids ORDER BY COUNT(*) DESC LIMIT 1000"
             + " FACET year ORDER BY year DESC LIMIT 1000"
             + " FACET speaker_ids ORDER BY COUNT(*) DESC LIMIT 1000"
+            + " FACET language ORDER BY COUNT(*) DESC LIMIT 1000"
             + "; SHOW META; SHOW WARNINGS"
         )
         try:
@@ -364,9 +374,15 @@ class SphinxEngine:
         sets = []
         while cursor.nextset():
             sets.append(cursor.fetchall())
-        outlets, authors, years, speakers, meta, warnings = (sets + [()] * 6)[:6]
+        outlets, authors, years, speakers, languages, meta, warnings = (sets + [()] * 7)[:7]
         total = int(dict(meta).get("total_found", 0))
-        facets = {"outlet": outlets, "author": authors, "year": years, "speaker": speakers}
+        facets = {
+            "outlet": outlets,
+            "author": authors,
+            "year": years,
+            "speaker": speakers,
+            "language": languages,
+        }
         return _Result(total, rows, facets, self._partial(warnings))
 
     def _partial(self, warnings) -> str | None:
@@ -430,6 +446,9 @@ class SphinxEngine:
         rows = result.facets
         outlets = Counter({str(v): int(n) for v, n in rows.get("outlet", ()) if v})
         years = Counter({str(v): int(n) for v, n in rows.get("year", ()) if int(v)})
+        languages = Counter(
+            {language_code(int(v)): int(n) for v, n in rows.get("language", ()) if int(v)}
+        )
 
         def named(facet: str, names: dict) -> Counter:
             counts = Counter()
@@ -451,6 +470,7 @@ class SphinxEngine:
             "author": top(named("author", live.info.get("authors", {}))),
             "year": top(years, True),
             "speaker": top(named("speaker", live.info.get("speakers", {}))),
+            "language": top(languages),
         }
 
     # -- related, spelling -----------------------------------------------------------
@@ -602,6 +622,8 @@ def _filters(request: SearchRequest) -> tuple[list[str], list]:
         where.append(f"year = {int(request.year)}")
     if request.speaker:
         where.append(f"speaker_ids = {speaker_id(request.speaker.replace(',', ' '))}")
+    if request.lang:
+        where.append(f"language = {language_number(request.lang)}")
     if request.date_from or request.date_to:
         low = day_start(request.date_from) if request.date_from else UNDATED + 1
         high = day_start(request.date_to) + 86_400 - 1 if request.date_to else 2**62

@@ -39,6 +39,7 @@ COLUMNS = (
     "date_key",
     "author_ids",
     "speaker_ids",
+    "language",
     "profile",
     "copy_key",
     "story_key",
