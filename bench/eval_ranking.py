@@ -31,6 +31,7 @@ import ast
 import importlib
 import json
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -222,9 +223,10 @@ def measure_collection(collection: Judged, workdir: Path) -> dict[str, dict[str,
     else:
         corpus = workdir / "corpus"
         stems = write_corpus(collection.docs, corpus)
-    if (workdir / "index").is_dir():  # kept by an earlier run with --keep-index
+    if _usable(workdir / "index"):  # kept by an earlier run with --keep-index
         built = "its kept index"
     else:
+        shutil.rmtree(workdir / "index", ignore_errors=True)  # none, or another version's
         summary = rebuild_index(corpus, workdir / "index", procs=1)
         built = f"{summary.indexed} indexed by searchapp in {summary.seconds:.1f}s"
     print(
@@ -243,6 +245,22 @@ def measure_collection(collection: Judged, workdir: Path) -> dict[str, dict[str,
                 "bm25s": bm25s_ranker(collection.docs),
             },
         )
+    finally:
+        live.close()
+
+
+def _usable(index: Path) -> bool:
+    """Whether a kept index opens with this version of searchapp."""
+    from searchapp.engine import IndexUnavailableError, LiveIndex
+
+    if not index.is_dir():
+        return False
+    live = LiveIndex(index)
+    try:
+        live.generation()
+        return True
+    except IndexUnavailableError:
+        return False
     finally:
         live.close()
 
