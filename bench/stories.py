@@ -1,6 +1,6 @@
 """Story grouping against a judged set: pairwise precision and recall.
 
-Usage: python bench/stories.py [--judged tests/data/judged_stories.json]
+Usage: python bench/stories.py [--judged tests/data/judged_stories.json] [--similarity 0.3,0.4]
 
 The judged set lists Reuters-21578 NEWIDs and the stories a reader grouped them into (the
 rest stand alone). Two runs, each scored on the judged articles' pairs only:
@@ -36,7 +36,10 @@ import reuters  # noqa: E402
 
 from searchapp.ingest.dedup import pairs  # noqa: E402
 from searchapp.ingest.groups import compute_groups  # noqa: E402
+from searchapp.ingest.load import read_sources  # noqa: E402
+from searchapp.ingest.pipeline import build_article  # noqa: E402
 from searchapp.ingest.profile import profile_of  # noqa: E402
+from searchapp.ingest.stories import STORY_SIMILARITY  # noqa: E402
 from searchapp.model import Article  # noqa: E402
 
 DEFAULT_JUDGED = REPO / "tests" / "data" / "judged_stories.json"
@@ -55,12 +58,23 @@ def _article(story) -> Article:
     )
 
 
-def _group(articles: list[Article]) -> list[tuple[str, ...]]:
+def _items(articles: list[Article]) -> list[tuple]:
+    """(id, signature, names, story profile) of each article, as a build profiles them."""
     items = []
     for article in articles:
         p = profile_of(article)
         items.append((article.id, p.signature, p.names, p.story))
-    return list(compute_groups(items).stories)
+    return items
+
+
+def _group(items: list[tuple], similarity: float = STORY_SIMILARITY) -> list[tuple[str, ...]]:
+    return list(compute_groups(items, similarity).stories)
+
+
+def _shipped_items() -> list[tuple]:
+    """The shipped corpus, cleaned as a build cleans it."""
+    sources, _ = read_sources(REPO / "corpus")
+    return _items([a for a in map(build_article, sources) if isinstance(a, Article)])
 
 
 def _score(found_groups, truth: set, judged: set[str]) -> str:
@@ -91,6 +105,12 @@ def _same_day_headlines(articles: list[Article]) -> list[list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judged", type=Path, default=DEFAULT_JUDGED)
+    parser.add_argument(
+        "--similarity",
+        type=lambda text: [float(v) for v in text.split(",")],
+        default=[STORY_SIMILARITY],
+        help="story link thresholds to score, comma-separated (0.3,0.35,0.4)",
+    )
     args = parser.parse_args(argv)
     judged_file = json.loads(args.judged.read_text(encoding="utf-8"))
     judged = {str(i) for i in judged_file["articles"]}
@@ -104,8 +124,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"judged set: {len(mine)} articles, {len(judged_file['stories'])} stories of 2+")
     print(f"  every article alone        {_score([], truth, judged)}")
     print(f"  same day, 2 headline words {_score(_same_day_headlines(mine), truth, judged)}")
-    print(f"  group_stories, judged only {_score(_group(mine), truth, judged)}")
-    print(f"  group_stories, all Reuters {_score(_group(articles), truth, judged)}")
+    judged_items, all_items = _items(mine), _items(articles)
+    shipped = _shipped_items()
+    shipped_truth = pairs([[i for i, *_ in shipped]])  # the five shipped articles: one story
+    shipped_ids = {i for i, *_ in shipped}
+    for similarity in args.similarity:
+        kept = " (kept)" if similarity == STORY_SIMILARITY else ""
+        print(f"cosine >= {similarity:.2f}{kept}")
+        alone = _score(_group(judged_items, similarity), truth, judged)
+        print(f"  group_stories, judged only {alone}")
+        whole = _score(_group(all_items, similarity), truth, judged)
+        print(f"  group_stories, all Reuters {whole}")
+        found = _group(shipped, similarity)
+        print(f"  shipped corpus (5, 1 story) {_score(found, shipped_truth, shipped_ids)}")
     return 0
 
 

@@ -26,11 +26,11 @@ from .. import store
 from ..ingest.groups import Groups, read_groups
 from ..model import CorpusStats, SearchappError
 from ..timeline import parse_day
-from .analysis import analyse_word
+from .analysis import analyse_word, stemming_language
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
-from .typos import CloseWords
+from .vocabulary import Vocabulary, corrector_for
 from .whoosh_private import raised_in_whoosh
 
 REBUILD_HINT = "run `searchapp rebuild-index` to build it"
@@ -82,8 +82,11 @@ class Generation:
     docnums: dict[str, int]  # article id -> docnum
     # Indexed form of a name spelling -> the indexed forms of its variants (groups.variants).
     variant_terms: dict[str, tuple[str, ...]]
-    # What a typo may be corrected to, built on first use (typos.CloseWords).
-    close_words: CloseWords = field(default_factory=CloseWords)
+    # The languages the text field is stemmed in (analysis.in_language): queries search
+    # each word's stem in every one of them (stemming.py).
+    stemmed_in: frozenset[str] = frozenset({"en"})
+    # Its spelling words in memory, for did-you-mean and typo tolerance (read on first use).
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def copies_of(self, article_id: str) -> tuple[str, ...]:
         """The other articles that are copies of this one."""
@@ -261,9 +264,12 @@ def _damaged(name: str, error: BaseException) -> str:
 
 def _open_searcher(gen: Generation) -> Searcher:
     try:
-        return gen.index.searcher(weighting=gen.weighting)
+        searcher = gen.index.searcher(weighting=gen.weighting)
     except Exception as error:  # any failure here means unreadable files
         raise IndexUnavailableError(_damaged(gen.name, error), gen.name) from error
+    # Whoosh binds searcher.corrector to its reader's; this one finds close words in memory.
+    searcher.corrector = corrector_for(searcher.reader(), gen.vocabulary)
+    return searcher
 
 
 def _open_generation(index_dir: Path, name: str) -> Generation:
@@ -302,6 +308,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         story_group=_group_numbers(groups.stories, ids),
         docnums={article_id: docnum for docnum, article_id in enumerate(ids)},
         variant_terms=_variant_terms(groups.variants),
+        stemmed_in=frozenset(map(stemming_language, set(facets.language))),
     )
 
 

@@ -46,6 +46,7 @@ from .query import (
 )
 from .schema import SEARCH_FIELD, from_stored
 from .spelling import did_you_mean
+from .stemming import in_languages
 from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
 
@@ -136,16 +137,22 @@ def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
 
 
 def _parse(
-    searcher, gen, request: SearchRequest, notices: list[str], synonyms: Synonyms
+    searcher,
+    request: SearchRequest,
+    notices: list[str],
+    synonyms: Synonyms,
+    languages: frozenset[str],
 ) -> tuple[ParsedQuery, list[typos.Correction]]:
     """The Whoosh query for a request (Every() when browsing) and the typos it corrects.
 
-    `notices` get what changed, the typo notice first.
+    Each word is searched in every language the index stems (`languages`). `notices` get
+    what changed, the typo notice first.
     """
     if not request.q.strip():
         return ParsedQuery(wq.Every(), ""), []
     expanded = _expanded(searcher, request, synonyms)
     parsed = parse_user_query(expanded, searcher.schema, request.match)
+    parsed = replace(parsed, query=in_languages(parsed.query, expanded, languages))
     if parsed.notice:
         notices.append(parsed.notice)
     parsed = _cap_expansions(parsed, searcher, notices)
@@ -157,7 +164,8 @@ def _parse(
         )
     corrections = []
     if request.typos and parsed.query is not wq.NullQuery:
-        corrections = typos.find_corrections(searcher.reader(), gen.close_words, request.q)
+        corrector = searcher.corrector(SEARCH_FIELD)
+        corrections = typos.find_corrections(searcher.reader(), corrector, request.q)
     if corrections:
         parsed = replace(parsed, query=typos.with_corrections(parsed.query, corrections))
         notices.insert(0, typos.notice(corrections))
@@ -165,7 +173,11 @@ def _parse(
 
 
 def _relaxed(
-    searcher, request: SearchRequest, parsed: ParsedQuery, corrections: list[typos.Correction]
+    searcher,
+    request: SearchRequest,
+    parsed: ParsedQuery,
+    corrections: list[typos.Correction],
+    languages: frozenset[str],
 ) -> wq.Query | None:
     """The any-word query to try when an all-words one found nothing, or None if not apt."""
     if (
@@ -177,6 +189,7 @@ def _relaxed(
         and (parsed.plain_words or not has_syntax(request.q))
     ):
         relaxed = plain_words_query(request.q, searcher.schema, "any")
+        relaxed = in_languages(relaxed, request.q, languages)
         return typos.with_corrections(relaxed, corrections)
     return None
 
@@ -191,11 +204,13 @@ def _search(
         notices: list[str] = []
         typed: frozenset = frozenset()  # words widened to their variants, as typed
         browsing = not request.q.strip()
-        parsed, corrections = _parse(searcher, gen, request, notices, synonyms)
+        parsed, corrections = _parse(searcher, request, notices, synonyms, gen.stemmed_in)
         if request.variants and not browsing:
             parsed, typed = _with_variants(parsed, gen, notices)
         matches = _run(searcher, gen, parsed.query, request, browsing, typed)
-        relaxed = None if matches.total else _relaxed(searcher, request, parsed, corrections)
+        relaxed = None
+        if not matches.total:
+            relaxed = _relaxed(searcher, request, parsed, corrections, gen.stemmed_in)
         if relaxed is not None:
             matches = _run(searcher, gen, relaxed, request, browsing)
             if matches.total:
@@ -616,9 +631,11 @@ def export(
 def _export(live: LiveIndex, request: SearchRequest, cap: int, synonyms: Synonyms) -> Export:
     with live.searcher() as (gen, searcher):
         browsing = not request.q.strip()
-        parsed, corrections = _parse(searcher, gen, request, [], synonyms)
+        parsed, corrections = _parse(searcher, request, [], synonyms, gen.stemmed_in)
         total, order = _order(searcher, gen, parsed.query, request, browsing, cap)
-        relaxed = None if total else _relaxed(searcher, request, parsed, corrections)
+        relaxed = None
+        if not total:
+            relaxed = _relaxed(searcher, request, parsed, corrections, gen.stemmed_in)
         query = parsed.query
         if relaxed is not None:
             query = relaxed

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import copy
 import re
-import threading
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
 from . import budget
 from .analysis import analyse_word, fold_typography, fold_word, is_stop_word
 from .query import OPERATORS
-from .schema import SEARCH_FIELD, SPELLING_FIELD
+from .schema import SEARCH_FIELD
 
 ONE_TYPO_FROM = 5  # letters
 TWO_TYPOS_FROM = 9
@@ -31,7 +28,7 @@ RARE_DF = 3
 MORE_COMMON = 10
 # A corrected word scores at half an exact word's weight: exact matches stay on top.
 TYPO_WEIGHT = 0.5
-MAX_CHECKED = 8  # each check walks a list of words (1-9 ms); a pasted essay must stay fast
+MAX_CHECKED = 8  # each check walks the vocabulary (~10 ms); a pasted essay must stay fast
 OPTIONS = 10  # close words the corrector offers; the most common of them is taken
 
 _QUOTED = re.compile(r'"[^"]*"')
@@ -68,44 +65,7 @@ def candidate_words(text: str) -> list[str]:
     return list(seen)
 
 
-class CloseWords:
-    """The words a rare word may be corrected to, per index generation, read on first use.
-
-    The index's unstemmed words, one list per first letter (a correction keeps the first
-    letter, as did-you-mean's), held in memory. Walking Whoosh's on-disk vocabulary for
-    each word instead took 30 to 160 ms a word on 5,000 Reuters stories, more than the rest
-    of the search; rapidfuzz over a letter's list takes about a millisecond, reading the
-    list 10-40 ms once (bench/RANKING.md, "Latency").
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_letter: dict[str, list[str]] = {}
-
-    def close_to(self, reader, folded: str, edits: int) -> list[str]:
-        """Up to OPTIONS words within `edits` edits of `folded` (a swap is one), closest first."""
-        letter = folded[:1]
-        with self._lock:
-            words = self._by_letter.get(letter)
-            if words is None:
-                words = self._by_letter[letter] = _words(reader, letter)
-        found = process.extract(
-            folded, words, scorer=OSA.distance, score_cutoff=edits, limit=OPTIONS
-        )
-        return [word for word, _, _ in found]
-
-
-def _words(reader, letter: str) -> list[str]:
-    words = (_text(word) for word in reader.expand_prefix(SPELLING_FIELD, letter))
-    # One edit from a word of ONE_TYPO_FROM letters is one letter shorter at the least.
-    return [w for w in words if len(w) >= ONE_TYPO_FROM - 1]
-
-
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
-def find_corrections(reader, close_words: CloseWords, text: str) -> list[Correction]:
+def find_corrections(reader, corrector, text: str) -> list[Correction]:
     """The close, far more common word for each rare plain word of the query."""
     found: list[Correction] = []
     checked = 0
@@ -118,20 +78,20 @@ def find_corrections(reader, close_words: CloseWords, text: str) -> list[Correct
             continue
         if checked == MAX_CHECKED:
             break
-        budget.check()
+        budget.check()  # each correction walks the vocabulary, like did-you-mean
         checked += 1
-        best = _most_common_close_word(reader, close_words, typed, edits)
+        best = _most_common_close_word(reader, corrector, typed, edits)
         if best is not None and best[1] >= MORE_COMMON * max(df, 1) and best[1] > df:
             found.append(Correction(typed, best[0]))
     return found
 
 
-def _most_common_close_word(reader, close_words: CloseWords, typed: str, edits: int):
+def _most_common_close_word(reader, corrector, typed: str, edits: int):
     """(word, article count) of the most common word within `edits` of `typed`, or None."""
     folded = fold_word(typed)
     stem = analyse_word(typed)
     best = None
-    for option in close_words.close_to(reader, folded, edits):
+    for option in corrector.suggest(folded, limit=OPTIONS, maxdist=edits, prefix=1):
         option_stem = analyse_word(option)
         if option_stem == stem:  # another form of the same word, already searched
             continue

@@ -11,6 +11,8 @@ import os
 import traceback
 
 from whoosh import query
+from whoosh.codec.whoosh3 import _lenfield
+from whoosh.spelling import ReaderCorrector
 
 
 def filter_docnums(searcher, flt: query.Query):
@@ -50,3 +52,56 @@ def raised_in_whoosh(error: BaseException) -> bool:
     """
     frames = traceback.extract_tb(error.__traceback__)
     return any(f"{os.sep}whoosh{os.sep}" in frame.filename for frame in frames)
+
+
+def look_up_length_columns_once(writer) -> None:
+    """Make a SegmentWriter's commit ask once per field whether it has a length column.
+
+    At commit Whoosh asks the new segment for the length of every posting's field, and a
+    field without lengths (the spelling words: half of all postings) costs a file-exists
+    check each time: 1.95 million stat() calls, 12% of a 21k Reuters build's profile.
+    Whoosh reads the lengths through writer.per_document_reader(), so that is where the
+    answer is remembered; the lengths themselves come from Whoosh as before.
+    """
+    open_reader = writer.per_document_reader
+
+    def per_document_reader():
+        return _LengthsOnce(open_reader())
+
+    writer.per_document_reader = per_document_reader
+
+
+class _LengthsOnce:
+    """A per-document reader that remembers which fields have a length column."""
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+        self._has_lengths: dict[str, bool] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        has = self._has_lengths.get(fieldname)
+        if has is None:
+            has = self._has_lengths[fieldname] = self._reader.has_column(_lenfield(fieldname))
+        return self._reader.doc_field_length(docnum, fieldname, default) if has else default
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
+class CandidateCorrector(ReaderCorrector):
+    """Whoosh's ReaderCorrector with the close words from `candidates()`, not its walk.
+
+    Corrector has no public hook for "which words are within maxdist"; suggest() ranks
+    what _suggestions() yields. The score is ReaderCorrector's own (more frequent first),
+    so only where the words come from changes (vocabulary.py).
+    """
+
+    def candidates(self, text: str, maxdist: int, prefix: int):
+        """Yield the vocabulary words within `maxdist` edits that share `prefix` letters."""
+        raise NotImplementedError
+
+    def _suggestions(self, text, maxdist, prefix):
+        frequency = self.reader.frequency
+        for word in self.candidates(text, maxdist, prefix):
+            f = frequency(self.fieldname, word) or 1
+            yield (0 - (maxdist + (1.0 / f * 0.5)), word)

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 
 from ..model import Article
 from .schema import build_schema, to_document
+from .whoosh_private import look_up_length_columns_once
 
 # Below this many articles a pool of cleaning processes (build.py) costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -76,6 +77,7 @@ def write_articles(
     # multiprocess writer hung for ever at 0% CPU when one of its processes died (a full
     # disk), and dropped that process's documents. It cancels on an exception.
     with ix.writer(compound=False, limitmb=256) as writer:
+        look_up_length_columns_once(writer)
         for doc_id in delete:
             writer.delete_by_term("id", doc_id)
         for article in articles:

@@ -30,7 +30,7 @@ def example_queries(titles: Iterable[str], count: int = 3) -> list[str]:
         words.update({w.casefold() for w in _WORD.findall(title)} - _STOP)
     # most headlines first; of equally shared names the longer ("Kim Jong Un", not "Jong Un")
     ranked = sorted(names, key=lambda name: (-names[name], -len(name.split()), name))
-    picked = _distinct([name for name in ranked if names[name] >= 2])[:count]
+    picked = _distinct([name for name in ranked if names[name] >= 2], count)
     if len(picked) < count:
         taken = {w.casefold() for name in picked for w in name.split()}
         shared = sorted((w for w, n in words.items() if n >= 2), key=lambda w: (-words[w], w))
@@ -46,10 +46,17 @@ def _parts(run: str) -> set[str]:
     return {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)}
 
 
-def _distinct(names: list[str]) -> list[str]:
-    """Drop a name inside one already picked ("Jong Un" after "Kim Jong Un") and vice versa."""
+def _distinct(names: list[str], count: int) -> list[str]:
+    """The first `count` names, dropping one inside a name already picked ("Jong Un" after
+    "Kim Jong Un") and vice versa.
+
+    It stops at `count`: comparing every shared name with all the others kept made 64
+    million comparisons for the 21k Reuters headlines, 6% of a build's profile.
+    """
     out: list[str] = []
     for name in names:
+        if len(out) == count:
+            break
         if not any(name in other or other in name for other in out):
             out.append(name)
     return out

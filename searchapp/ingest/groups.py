@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .dedup import Signature, find_copies
 from .name_variants import NameStats, learn_variants
-from .stories import StoryProfile, group_stories
+from .stories import STORY_SIMILARITY, StoryProfile, group_stories
 
 GROUPS_FILE = "groups.json"
 
@@ -28,8 +28,14 @@ class Groups:
         return len(self.copies)
 
 
-def compute_groups(items: Iterable[tuple[str, Signature, dict, StoryProfile]]) -> Groups:
-    """Group the articles, given (id, copy signature, names, story profile) for each."""
+def compute_groups(
+    items: Iterable[tuple[str, Signature, dict, StoryProfile]],
+    similarity: float = STORY_SIMILARITY,
+) -> Groups:
+    """Group the articles, given (id, copy signature, names, story profile) for each.
+
+    `similarity` is the story link threshold (bench/stories.py sweeps it).
+    """
     signatures, profiles = [], []
     stats = NameStats()
     for number, (article_id, sig, names, story) in enumerate(items):
@@ -41,7 +47,7 @@ def compute_groups(items: Iterable[tuple[str, Signature, dict, StoryProfile]]) -
     canonical = {word: min((word, *others)) for word, others in variants.items()}
     return Groups(
         tuple(tuple(g) for g in find_copies(signatures)),
-        tuple(tuple(g) for g in group_stories(profiles, canonical)),
+        tuple(tuple(g) for g in group_stories(profiles, canonical, similarity)),
         variants,
     )
 

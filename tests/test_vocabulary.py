@@ -1,0 +1,76 @@
+"""The in-memory corrector offers exactly the words, in the order, Whoosh's own corrector does."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from whoosh.spelling import ReaderCorrector
+
+from searchapp.build import rebuild_index
+from searchapp.engine.schema import SEARCH_FIELD, SPELLING_FIELD
+from searchapp.engine.vocabulary import Vocabulary, VocabularyCorrector
+from tests.conftest import SHIPPED_CORPUS
+
+
+def typed_forms(words: list[str]) -> list[str]:
+    """Each word as typed right, and with a letter dropped, doubled, changed and swapped."""
+    forms = []
+    for i, word in enumerate(words):
+        k = i % max(1, len(word) - 1)
+        forms += [
+            word,
+            word[:k] + word[k + 1 :],
+            word[:k] + word[k] + word[k:],
+            word[:k] + ("e" if word[k] != "e" else "a") + word[k + 1 :],
+            word[:k] + word[k + 1 : k + 2] + word[k : k + 1] + word[k + 2 :],
+        ]
+    return forms + ["zzzzqx"]
+
+
+def assert_same_suggestions(searcher) -> None:
+    reader = searcher.reader()
+    words = [b.decode() for b in reader.lexicon(SPELLING_FIELD)]
+    assert len(words) > 300
+    ours = VocabularyCorrector(reader, SEARCH_FIELD, Vocabulary())
+    whoosh = ReaderCorrector(reader, SEARCH_FIELD, reader.schema[SEARCH_FIELD])
+    for text in typed_forms(words[:: len(words) // 30]):  # Whoosh takes ~10 ms a word
+        for maxdist, prefix in ((1, 1), (2, 1), (2, 0), (1, 2)):
+            if len(text) <= prefix:  # Whoosh's automaton fails on those (callers ask 3+)
+                continue
+            expected = whoosh.suggest(text, limit=10, maxdist=maxdist, prefix=prefix)
+            assert ours.suggest(text, limit=10, maxdist=maxdist, prefix=prefix) == expected, (
+                text,
+                maxdist,
+                prefix,
+            )
+
+
+def test_one_segment(shipped):
+    with shipped.searcher() as (_, searcher):
+        assert searcher.reader().is_atomic()
+        assert_same_suggestions(searcher)
+
+
+@pytest.fixture(scope="module")
+def two_segments(tmp_path_factory):
+    """The shipped corpus built, then a few more articles added by an incremental build."""
+    root = tmp_path_factory.mktemp("segments")
+    corpus = root / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    rebuild_index(corpus, root / "index")
+    (corpus / "late.txt").write_text(
+        "Parliament debated the fisheries bill late into the night.\n\n"
+        "Ministers said the quotas would be reviewed in spring.\n",
+        encoding="utf-8",
+    )
+    rebuild_index(corpus, root / "index", incremental=True)
+    return root / "index"
+
+
+def test_several_segments_and_the_searcher_uses_it(two_segments, open_live):
+    live = open_live(two_segments)
+    with live.searcher() as (_, searcher):
+        assert not searcher.reader().is_atomic()
+        assert isinstance(searcher.corrector(SEARCH_FIELD), VocabularyCorrector)
+        assert_same_suggestions(searcher)
