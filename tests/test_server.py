@@ -12,7 +12,7 @@ import pytest
 
 from searchapp import SECURITY_HEADERS, create_app
 from searchapp.build import rebuild_index
-from searchapp.server import HEADER_SECONDS, REQUEST_LINE_BYTES
+from searchapp.server import HEADER_SECONDS, REQUEST_LINE_BYTES, WRITE_STALL_SECONDS
 
 from .conftest import make_corpus
 from .server_helpers import get_json, serve_process
@@ -171,4 +171,45 @@ def test_errors_written_before_the_app_carry_the_security_headers(tmp_path):
             assert head.startswith(f"HTTP/1.1 {status}"), (status, head)
             for name, value in SECURITY_HEADERS.items():
                 assert f"{name}: {value}".lower() in head.lower(), (status, name)
+        assert get_json(server.base + "/api/search?q=harbour")[0] == 200
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    sock.settimeout(10)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except (ConnectionResetError, TimeoutError):
+        pass
+    return received
+
+
+@pytest.mark.slow
+def test_a_client_that_stops_reading_an_export_is_cut_off(tmp_path):
+    """Before: a client could ask for a big export, read nothing, and keep the connection
+    and its thread for as long as it liked. The export is ~5 MB, more than the socket
+    buffers hold (they took 2.8 MB here)."""
+    title = "Harbour " + "ferry timetable " * 5000  # 80 KB
+    corpus = make_corpus(
+        tmp_path,
+        {f"e{i}": f"Harbour notice {i}: the ferry sails at dawn." for i in range(60)}
+        | {f"e{i}.json": {"title": title} for i in range(60)},
+    )
+    rebuild_index(corpus, tmp_path / "index")
+    request = b"GET /api/search?q=harbour&format=csv HTTP/1.1\r\nHost: x\r\n\r\n"
+    end = b"0\r\n\r\n"  # the last chunk of a complete chunked answer
+    with serve_process(corpus, tmp_path / "index", workers=1, threads=1) as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(request)
+            whole = _read_all(sock)
+        assert whole.endswith(end) and len(whole) > 4_000_000  # a reader gets it all
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect((host, int(port)))
+            sock.sendall(request)
+            time.sleep(WRITE_STALL_SECONDS + 5)  # reads nothing
+            cut = _read_all(sock)
+        assert not cut.endswith(end) and len(cut) < len(whole)
         assert get_json(server.base + "/api/search?q=harbour")[0] == 200
