@@ -17,6 +17,7 @@ from whoosh import query as wq
 from ..model import (
     GROUPS,
     MATCHES,
+    MAX_LISTED_COPIES,
     MAX_PER_PAGE,
     MAX_RESULT_DEPTH,
     SORTS,
@@ -50,7 +51,6 @@ from .stemming import in_languages
 from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
 
-MAX_LISTED_COPIES = 20  # copies named under a hit; the rest are counted
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 # Matches between two looks at the time budget: a phrase can cost ~30 ms a match, and a
@@ -113,9 +113,16 @@ def _cached_search(
 
 
 def _text_bytes(page: ResultPage) -> int:
-    """The memory a page's texts take (what makes a cached page large: titles, snippets)."""
-    return sum(
-        sys.getsizeof(text)
+    """The memory a page's texts take (what makes a cached page large: titles, snippets,
+    and the titles of the copies listed under each hit)."""
+    copies = (
+        text
+        for hit in page.hits
+        for copy_ in hit.copies
+        for text in (copy_.id, copy_.title, copy_.outlet or "", copy_.published or "")
+    )
+    hits = (
+        text
         for hit in page.hits
         for text in (
             hit.id,
@@ -126,6 +133,7 @@ def _text_bytes(page: ResultPage) -> int:
             *hit.authors,
         )
     )
+    return sys.getsizeof(page.notice or "") + sum(map(sys.getsizeof, chain(hits, copies)))
 
 
 def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
