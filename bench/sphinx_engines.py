@@ -1,16 +1,19 @@
 """Whoosh and the SphinxQL engine side by side, in one run: build time, latency, agreement.
 
-Usage: python bench/sphinx_engines.py [--size N] [--shards 1,2,3] [--queries N]
-                                      [--collections scifact,cacm,...] [--skip-reuters]
+Usage: python bench/sphinx_engines.py [--limit N] [--shards 1,2,3] [--queries N] [--rounds N]
+                                      [--collections scifact,cacm,...]
+                                      [--skip-ranking] [--skip-reuters]
 
 1. Ranking (each dev collection in ../shared/data, BEIR layout, and our judged queries on
    the shipped corpus): both engines index the same corpus; nDCG@10 of each against the
    collection's judgments, and the difference (target: within 0.02).
-2. Reuters-21578 (--size stories): build time of the Whoosh index and of a local cluster
-   with 1, 2 and 3 shards; search latency p50/p99 through the API (Flask test client,
-   /api/search, one process, queries = headlines of the first --queries stories, match any);
-   and the agreement of each cluster's top 10 with Whoosh's (nDCG@10 taking Whoosh's
-   ranking as the judgments: 1.0 is the same top 10 in the same order).
+2. Reuters-21578 (the first --limit stories, default all): build time of the Whoosh index
+   and of a local cluster with 1, 2 and 3 shards (all kept running); search latency
+   p50/p99 through the API (Flask test client, /api/search, one process) for the same
+   query mix on every engine, the engines interleaved query by query; the ratios to
+   Whoosh's figures of the same run; and the agreement of each cluster's top 10 with
+   Whoosh's (nDCG@10 taking Whoosh's ranking as the judgments: 1.0 is the same top 10 in
+   the same order).
 
 On one 2-core machine more shards only add overhead (each query fans out to every shard
 and merges); the figures show that the mechanism works and what it costs here.
@@ -20,11 +23,14 @@ Exit status: 0 done, 3 searchd or the data is missing, 1 anything else.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ranx import Qrels, Run, evaluate
@@ -137,59 +143,167 @@ def collections(names: list[str], work: Path) -> None:
         )
 
 
-def latencies(client, queries: list[str]) -> tuple[float, float]:
-    times = []
-    for q in queries:
+# The query mix, cycled over the headlines of the first --queries stories: the shapes a
+# reader types (all words, any word, a phrase, a prefix, newest first).
+QUERY_KINDS = ("any", "all", "phrase", "prefix", "date")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def query_mix(headlines: list[str]) -> list[dict]:
+    """One /api/search query string per headline, cycling through QUERY_KINDS."""
+    mix = []
+    for n, headline in enumerate(headlines):
+        words = _WORD.findall(headline)
+        if len(words) < 2:
+            continue
+        kind = QUERY_KINDS[n % len(QUERY_KINDS)]
+        two = " ".join(words[:2])
+        if kind == "any":
+            mix.append({"q": headline, "match": "any"})
+        elif kind == "all":
+            mix.append({"q": two})
+        elif kind == "phrase":
+            mix.append({"q": f'"{two}"'})
+        elif kind == "prefix":
+            mix.append({"q": words[0][:4].lower() + "*"})
+        else:
+            mix.append({"q": two, "sort": "date"})
+    return mix
+
+
+@dataclass
+class Contender:
+    """One engine behind the API: its name, a test client, and the times measured."""
+
+    name: str
+    shards: int | None
+    build_s: float
+    client: object
+    close: object
+    times: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def ask(self, query: dict) -> list[str] | None:
+        """The ids the API answered, or None for an error (counted, and its text kept)."""
         started = time.perf_counter()
-        response = client.get("/api/search", query_string={"q": q, "match": "any"})
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    cuts = statistics.quantiles(times, n=100, method="inclusive")
-    return statistics.median(times), cuts[98]
+        response = self.client.get("/api/search", query_string=query)
+        self.times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            # On a loaded machine a cold query can run past the 5 s budget (a 503): count
+            # it rather than stop a run that took an hour to build.
+            self.errors.append(f"{query} -> {response.status_code} {response.get_json()}")
+            return None
+        return [hit["id"] for hit in response.get_json()["results"]]
+
+    def quantiles(self) -> tuple[float, float]:
+        cuts = statistics.quantiles(self.times, n=100, method="inclusive")
+        return statistics.median(self.times), cuts[98]
 
 
-def reuters_figures(size: int | None, shard_counts: list[int], n_queries: int, work: Path) -> None:
-    corpus = work / "reuters"
-    summary = reuters.write_corpus(corpus, size)
-    stories = list(reuters.read_stories())[:n_queries]
-    queries = [s.title for s in stories if s.title][:n_queries]
-    print(f"# reuters: {summary['articles']} articles, {len(queries)} headline queries")
+def time_rounds(contenders: list[Contender], queries: list[dict], rounds: int) -> dict:
+    """Every query on every engine, `rounds` times, the engines' order rotating per query.
+
+    Interleaving means a burst of load from the machine's other work lands on all engines
+    alike, rather than on whichever happened to run then. Returns the first round's ids.
+    """
+    for contender in contenders:  # warm-up (caches, connections), not timed
+        for query in queries[:10]:
+            contender.ask(query)
+        contender.times.clear()
+        contender.errors.clear()
+    answers: dict = {c.name: {} for c in contenders}
+    for _ in range(rounds):
+        for n, query in enumerate(queries):
+            turn = n % len(contenders)
+            for contender in contenders[turn:] + contenders[:turn]:
+                answers[contender.name].setdefault(str(n), contender.ask(query))
+    return answers
+
+
+def whoosh_contender(corpus: Path, work: Path) -> Contender:
     started = time.monotonic()
     rebuild_index(corpus, work / "index")
-    whoosh_build = time.monotonic() - started
+    build = time.monotonic() - started
     app = create_app({"INDEX_DIR": str(work / "index")})
-    whoosh = WhooshEngine(app.extensions["searchapp.live"])
-    latencies(app.test_client(), queries[:10])  # warm up
-    p50, p99 = latencies(app.test_client(), queries)
-    reference = {
-        str(i): whoosh.search(SearchRequest(q=q, match="any")).hits for i, q in enumerate(queries)
+    live = app.extensions["searchapp.live"]
+    return Contender("whoosh", None, build, app.test_client(), live.close)
+
+
+def sphinx_contender(corpus: Path, work: Path, shards: int, stack: ExitStack) -> Contender:
+    layout = stack.enter_context(Cluster(work / f"cluster-{shards}", shards))
+    started = time.monotonic()
+    rebuild_cluster(corpus, layout, clean_corpus=clean_corpus)
+    build = time.monotonic() - started
+    app, sphinx = sphinx_engine(layout)
+    return Contender(f"sphinxql-{shards}", shards, build, app.test_client(), sphinx.close)
+
+
+def reuters_figures(
+    size: int | None, shard_counts: list[int], n_queries: int, rounds: int, work: Path
+) -> None:
+    corpus = work / "reuters"
+    summary = reuters.write_corpus(corpus, size)
+    headlines = [s.title for s in list(reuters.read_stories())[: summary["articles"]] if s.title]
+    queries = query_mix(headlines[:n_queries])
+    print(
+        f"# reuters: {summary['articles']} articles, {len(queries)} queries "
+        f"({'/'.join(QUERY_KINDS)}, cycled) x {rounds} rounds through /api/search"
+    )
+    with ExitStack() as stack:
+        contenders = [whoosh_contender(corpus, work)]
+        stack.callback(contenders[0].close)
+        for shards in shard_counts:
+            contender = sphinx_contender(corpus, work, shards, stack)
+            stack.callback(contender.close)
+            contenders.append(contender)
+        answers = time_rounds(contenders, queries, rounds)
+        print_table(contenders, answers)
+
+
+def print_table(contenders: list[Contender], answers: dict) -> None:
+    """A Markdown table: each engine's build and latency, as ratios to Whoosh's too."""
+    whoosh = contenders[0]
+    reference = answers[whoosh.name]
+    # Whoosh's top 10 as the judgments: 1.0 is the same top 10 in the same order.
+    qrels = {
+        n: {d: 10 - rank for rank, d in enumerate(ids[:10])}
+        for n, ids in reference.items()
+        if ids is not None
     }
-    qrels = {i: {h.id: 10 - rank for rank, h in enumerate(hits)} for i, hits in reference.items()}
-    print("engine      shards  build_s  p50_ms  p99_ms  ndcg@10_vs_whoosh")
-    print(f"whoosh      -       {whoosh_build:7.1f}  {p50:6.1f}  {p99:6.1f}  1.0000")
-    whoosh.close()
-    for shards in shard_counts:
-        with Cluster(work / f"cluster-{shards}", shards) as layout:
-            started = time.monotonic()
-            rebuild_cluster(corpus, layout, clean_corpus=clean_corpus)
-            build = time.monotonic() - started
-            app, sphinx = sphinx_engine(layout)
-            latencies(app.test_client(), queries[:10])
-            p50, p99 = latencies(app.test_client(), queries)
-            got = {
-                str(i): [h.id for h in sphinx.search(SearchRequest(q=q, match="any")).hits]
-                for i, q in enumerate(queries)
-            }
-            agreement = ndcg10(qrels, got)
-            sphinx.close()
-        print(f"sphinxql    {shards:<6}  {build:7.1f}  {p50:6.1f}  {p99:6.1f}  {agreement:.4f}")
+    w50, w99 = whoosh.quantiles()
+    print(
+        "| engine | shards | build s | p50 ms | p99 ms | build / whoosh | p50 / whoosh "
+        "| p99 / whoosh | nDCG@10 vs whoosh | errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for c in contenders:
+        p50, p99 = c.quantiles()
+        # Agreement over the queries both engines answered.
+        got = {n: ids[:10] for n, ids in answers[c.name].items() if ids is not None}
+        agreement = ndcg10({n: g for n, g in qrels.items() if n in got}, got)
+        print(
+            f"| {c.name.split('-')[0]} | {c.shards or '-'} | {c.build_s:.1f} | {p50:.1f} "
+            f"| {p99:.1f} | {c.build_s / whoosh.build_s:.2f} | {p50 / w50:.2f} "
+            f"| {p99 / w99:.2f} | {agreement:.4f} | {len(c.errors)} |"
+        )
+    for c in contenders:
+        for error in c.errors[:5]:
+            print(f"# {c.name} error: {error}"[:300])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=None, help="Reuters stories (default all)")
+    parser.add_argument(
+        "--limit",
+        "--size",
+        dest="size",
+        type=int,
+        default=None,
+        help="Reuters stories (default all 21,578)",
+    )
     parser.add_argument("--shards", default="1,2,3", help="shard counts to build and time")
-    parser.add_argument("--queries", type=int, default=300, help="Reuters headline queries")
+    parser.add_argument("--queries", type=int, default=300, help="Reuters headlines to query")
+    parser.add_argument("--rounds", type=int, default=2, help="timed passes over the queries")
     parser.add_argument("--collections", default=",".join(COLLECTIONS), help="dev collections")
     parser.add_argument("--skip-reuters", action="store_true")
     parser.add_argument("--skip-ranking", action="store_true")
@@ -204,7 +318,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_reuters:
             try:
                 reuters_figures(
-                    args.size, [int(n) for n in args.shards.split(",")], args.queries, work
+                    args.size,
+                    [int(n) for n in args.shards.split(",") if n],
+                    args.queries,
+                    args.rounds,
+                    work,
                 )
             except FileNotFoundError as error:
                 print(f"no Reuters data: {error}", file=sys.stderr)

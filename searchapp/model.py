@@ -128,9 +128,12 @@ class Hit:
     folded: int = 0  # matches hidden behind this hit (its copies, or with group=story its story)
 
 
+MAX_LISTED_COPIES = 20  # copies a hit names; the rest are counted in its more_copies
+
+
 @dataclass(frozen=True)
 class Copy:
-    """Another article with the same text, as a hit lists it."""
+    """Another article with the same text, as a hit lists it (at most MAX_LISTED_COPIES)."""
 
     id: str
     title: str

@@ -203,13 +203,26 @@ def check_files(index_dir: Path, name: str) -> None:
         return  # built before manifests were written: nothing to compare with
     actual = {path.name: (path, found) for path, found in _stats(index_dir / name)}
     for file, record in expected.items():
-        size, crc = (record, None) if isinstance(record, int) else record  # older: size only
+        size, crc = _size_and_crc(file, record)
         path, found = actual.get(file, (None, None))
         if found is None or found.st_size != size:
             now = "missing" if found is None else f"{found.st_size} bytes"
             raise DamagedIndexError(f"index file {file} is {now}, expected {size} bytes")
         if crc is not None and _checked_crc32(path, found) != crc:
             raise DamagedIndexError(f"index file {file} has changed since it was built")
+
+
+def _size_and_crc(file: str, record) -> tuple[int, int | None]:
+    """A manifest entry: [size, crc32], or a size alone (older builds)."""
+    if isinstance(record, int) and not isinstance(record, bool):
+        return record, None
+    if (
+        isinstance(record, list)
+        and len(record) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in record)
+    ):
+        return record[0], record[1]
+    raise DamagedIndexError(f"the build record of index file {file} is damaged")
 
 
 # (path, inode, size, mtime_ns) -> crc32: what this process has already read.

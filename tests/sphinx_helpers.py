@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,21 @@ def build_cluster(corpus: Path, layout, **options):
     from searchapp.engine.sphinxql.writer import rebuild_cluster
 
     return rebuild_cluster(corpus, layout, clean_corpus=clean_corpus, **options)
+
+
+@contextmanager
+def cluster_app(corpus: Path, folder: Path, shards: int = 2):
+    """The web app over `corpus` written into a private cluster, stopped on exit."""
+    from searchapp import create_app
+
+    need_searchd()
+    layout = start_local_cluster(folder, shards)
+    try:
+        build_cluster(corpus, layout)
+        app = create_app({"ENGINE": "sphinxql", "SPHINX_CLUSTER": str(folder), "TESTING": True})
+        try:
+            yield app
+        finally:
+            app.extensions["searchapp.live"].close()
+    finally:
+        stop_local_cluster(layout)

@@ -78,6 +78,26 @@ def test_long_titles_do_not_fill_memory(tmp_path):
         live.close()
 
 
+def test_the_cache_counts_the_titles_of_listed_copies(tmp_path):
+    """Twelve copies of one story under 200 KB titles: the hit lists eleven copies, and
+    their titles are what the cached page holds (before: only the hit's own was counted)."""
+    title = "Harbour " + "ferry " * 33_000  # ~200 KB
+    story = "The harbour ferry sails at dawn again after the council paid for the dredging."
+    corpus = make_corpus(
+        tmp_path,
+        {f"c{i}": f"{story}\n\n{story} Notice {i}." for i in range(12)}
+        | {f"c{i}.json": {"title": f"{title} {i}"} for i in range(12)},
+    )
+    rebuild_index(corpus, tmp_path / "index")
+    live = LiveIndex(tmp_path / "index")
+    try:
+        page = search(live, SearchRequest(q="dredging"))
+        assert len(page.hits) == 1 and len(page.hits[0].copies) == 11
+        assert live.results.bytes >= 12 * len(title)
+    finally:
+        live.close()
+
+
 def test_related_is_the_same_for_two_builds_of_one_corpus(tmp_path):
     """Enough articles for the process pool; many share their words, so scores tie."""
     words = "harbour ferry council budget storm island tide port cargo dredging".split()

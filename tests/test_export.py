@@ -8,16 +8,18 @@ import io
 import json
 import random
 import tracemalloc
+from contextlib import ExitStack, contextmanager
 
 import pytest
 
-from searchapp import create_app, engine
+from searchapp import create_app
 from searchapp.build import rebuild_index
 from searchapp.model import SearchRequest
 from searchapp.web.export import COLUMNS, csv_chunks, plain_text, spreadsheet_safe
 
-from .conftest import make_corpus
+from .conftest import ENGINES, make_corpus
 from .server_helpers import VOCABULARY
+from .sphinx_helpers import cluster_app
 
 # Enough rows that keeping them all shows: streaming peaked at 0.30 of keeping them at 4,000
 # rows (0.41 at 2,000), and 10,000 took a minute and a half of the suite to build.
@@ -40,14 +42,48 @@ ARTICLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    root = tmp_path_factory.mktemp("export")
-    index_dir = root / "index"
-    rebuild_index(make_corpus(root, ARTICLES), index_dir)
+@contextmanager
+def whoosh_app(corpus, index_dir):
+    rebuild_index(corpus, index_dir)
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
-    yield app.test_client()
-    app.extensions["searchapp.live"].close()
+    try:
+        yield app
+    finally:
+        app.extensions["searchapp.live"].close()
+
+
+class Apps:
+    """The app over one corpus for each engine, built on first use, closed with the module."""
+
+    def __init__(self, corpus) -> None:
+        self.corpus = corpus
+        self.made: dict = {}
+        self.stack = ExitStack()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stack.close()
+
+    def __getitem__(self, engine: str):
+        if engine not in self.made:
+            serve = whoosh_app if engine == "whoosh" else cluster_app
+            folder = self.corpus.parent / engine
+            self.made[engine] = self.stack.enter_context(serve(self.corpus, folder))
+        return self.made[engine]
+
+
+@pytest.fixture(scope="module")
+def small_apps(tmp_path_factory):
+    with Apps(make_corpus(tmp_path_factory.mktemp("export"), ARTICLES)) as apps:
+        yield apps
+
+
+@pytest.fixture(params=ENGINES)
+def small(request, small_apps):
+    """A test client over ARTICLES, once per engine."""
+    return small_apps[request.param].test_client()
 
 
 def csv_rows(text: str) -> list[dict]:
@@ -165,42 +201,39 @@ def test_results_page_links_the_downloads(small):
     assert 'href="/search.jsonl?q=harbour&amp;outlet=Coast+News" download>JSON Lines' in html
 
 
-def test_export_stops_at_the_cap(small, app):
-    live = small.application.extensions["searchapp.live"]
-    request = SearchRequest(q="harbour", sort="date")
-    capped = engine.export(live, request, cap=2)
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_export_stops_at_the_cap(small, sort):
+    surface, live = engine_of(small)
+    request = SearchRequest(q="harbour", sort=sort)
+    capped = surface.export(live, request, cap=2)
     assert (capped.total, capped.rows) == (3, 2)
-    assert [h.id for h in capped.hits] == [h.id for h in engine.search(live, request).hits][:2]
+    assert [h.id for h in capped.hits] == [h.id for h in surface.search(live, request).hits][:2]
+
+
+def engine_of(client):
+    """(the engine surface, its handle) answering a test client's app."""
+    extensions = client.application.extensions
+    return extensions["searchapp.engine"], extensions["searchapp.live"]
 
 
 @pytest.fixture(scope="module")
-def many_rows(tmp_path_factory, open_live_module):
-    """ROWS short generated articles, each holding "harbour"."""
-    root = tmp_path_factory.mktemp("export-10k")
-    corpus = root / "corpus"
+def many_apps(tmp_path_factory):
+    """Apps over ROWS short generated articles, each holding "harbour"."""
+    corpus = tmp_path_factory.mktemp("export-many") / "corpus"
     corpus.mkdir()
     rng = random.Random(7)
     for n in range(ROWS):
         words = " ".join(rng.choice(VOCABULARY) for _ in range(30))
         text = f"Harbour report {n}\n\nThe harbour {words}.\n"
         (corpus / f"a{n:05d}.txt").write_text(text, encoding="utf-8")
-    rebuild_index(corpus, root / "index")
-    return open_live_module(root / "index")
+    with Apps(corpus) as apps:
+        yield apps
 
 
-@pytest.fixture(scope="module")
-def open_live_module():
-    from searchapp.engine import LiveIndex
-
-    opened = []
-
-    def open_(path):
-        opened.append(LiveIndex(path))
-        return opened[-1]
-
-    yield open_
-    for live in opened:
-        live.close()
+@pytest.fixture(params=ENGINES)
+def many_rows(request, many_apps):
+    """(engine surface, handle) over ROWS articles, once per engine."""
+    return engine_of(many_apps[request.param].test_client())
 
 
 def peak_bytes(work) -> int:
@@ -221,20 +254,36 @@ def test_thousands_of_rows_stream_in_bounded_memory(many_rows):
     its hits): streaming must peak at well under half of it. (Relevance order, whose heap
     holds every match; tracemalloc makes each pass several times slower, so one sort.)
     """
+    surface, live = many_rows
     request = SearchRequest(q="harbour")
     lines = []
 
     def stream():
-        result = engine.export(many_rows, request)
+        result = surface.export(live, request)
         lines.extend(chunk.count("\n") for chunk in csv_chunks(result.hits))
 
     def keep_all():
-        keep_all.hits = list(engine.export(many_rows, request).hits)
+        keep_all.hits = list(surface.export(live, request).hits)
 
-    list(engine.export(many_rows, request, cap=500).hits)  # warm the searcher and caches
+    list(surface.export(live, request, cap=500).hits)  # warm the searcher and caches
     streamed = peak_bytes(stream)
     kept = peak_bytes(keep_all)
     assert sum(lines) == ROWS + 1  # the header and every article
     assert len(keep_all.hits) == ROWS
     print(f"{ROWS:,}-row export: streamed peak {streamed:,} B, kept in memory {kept:,} B")
     assert streamed < kept / 2, (streamed, kept)
+
+
+@pytest.mark.parametrize(
+    "query", ["q=harbour&sort=date", "q=&sort=date", "q=harbour+strike+OR+festival&sort=date"]
+)
+def test_both_engines_export_the_same_rows(small_apps, query):
+    """Newest first, both engines give the same rows: ids, metadata and snippets."""
+    whoosh, sphinx = (
+        [
+            json.loads(line) | {"score": None}  # each engine scores on its own scale
+            for line in app.test_client().get(f"/search.jsonl?{query}").text.splitlines()
+        ]
+        for app in (small_apps["whoosh"], small_apps["sphinxql"])
+    )
+    assert whoosh and whoosh == sphinx

@@ -1,11 +1,14 @@
-"""The language facet and the `lang` filter, on both engines, over a corpus of three languages."""
+"""Languages: the facet and the `lang` filter on both engines, and stemming in each
+article's language (Whoosh), over a corpus of four languages."""
 
 from __future__ import annotations
 
 import pytest
+from whoosh import query as wq
 
 from searchapp import create_app
 from searchapp.build import rebuild_index
+from searchapp.engine.stemming import in_languages
 from tests.conftest import make_corpus
 from tests.sphinx_helpers import (
     build_cluster,
@@ -34,6 +37,9 @@ ARTICLES = {
     "ferry) ont repris le travail lundi, après que le syndicat a accepté une nouvelle offre "
     "de l'exploitant, mettant fin à une grève qui avait privé des milliers de voyageurs de "
     "service pendant presque toute la semaine.\n",
+    "ru1": "Паромщики вернулись к работе\n\nЭкипажи парома в порту (harbour ferry) вернулись к "
+    "работе в понедельник, после того как профсоюз принял новое предложение оператора. "
+    "Забастовка оставила тысячи пассажиров в Москве без сообщения почти на неделю.\n",
 }
 
 
@@ -75,11 +81,12 @@ def client(request):
 
 def test_the_language_facet_counts_each_language(client):
     body = client.get("/api/search?q=ferry").get_json()
-    assert body["total"] == 5
+    assert body["total"] == 6
     assert {f["value"]: f["count"] for f in body["facets"]["language"]} == {
         "en": 2,
         "de": 2,
         "fr": 1,
+        "ru": 1,
     }
 
 
@@ -114,3 +121,35 @@ def test_one_language_is_no_facet(app):
     """The shipped corpus is all English: a facet with one value offers no choice."""
     html = app.test_client().get("/search?q=Lavrov").get_data(as_text=True)
     assert "<h3>Language</h3>" not in html
+
+
+# Forms that English stemming keeps apart and the article's own language joins: the
+# singular finds the German plural, the nominative the Russian locative.
+@pytest.mark.parametrize(
+    "q, found",
+    [
+        ("Besatzung", {"de1"}),  # the article says "Besatzungen"
+        ("Fähren", {"de2"}),  # the headline says "Fähre"
+        ("Москва", {"ru1"}),  # the article says "в Москве"
+        ('"die Besatzung der Hafenfähre"', {"de1"}),  # a phrase, stemmed in German too
+        ("ferry -Besatzung", {"en1", "en2", "de2", "fr1", "ru1"}),  # excluded in German too
+    ],
+)
+def test_words_match_their_forms_in_the_articles_language(whoosh_app, q, found):
+    body = whoosh_app.test_client().get("/api/search", query_string={"q": q}).get_json()
+    assert {hit["id"] for hit in body["results"]} == found, body
+
+
+def test_the_article_page_marks_the_forms_of_its_language(whoosh_app):
+    html = whoosh_app.test_client().get("/articles/de1?q=Besatzung").get_data(as_text=True)
+    assert "<mark" in html and ">Besatzungen</mark>" in html
+    hits = whoosh_app.test_client().get("/api/search?q=Besatzung").get_json()["results"]
+    assert "<mark>Besatzungen</mark>" in hits[0]["snippets"][0]
+
+
+def test_an_english_index_is_stemmed_and_searched_as_before(shipped):
+    """Only English detected: no mark in the values and no widened words in the queries."""
+    with shipped.searcher() as (gen, _):
+        assert gen.stemmed_in == frozenset({"en"})
+    term = wq.Term("text", "ferri")
+    assert in_languages(term, "ferries", gen.stemmed_in) is term

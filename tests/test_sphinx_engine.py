@@ -185,9 +185,15 @@ def test_a_shard_going_down_gives_partial_results_with_a_notice(private_cluster)
     assert f"{down.host}:{down.agent_port}" in partial["notice"]
     page = client.get("/search?q=Lavrov").get_data(as_text=True)
     assert "did not answer" in page
+    # A download cannot carry the notice, and would silently miss that shard's articles.
+    export = client.get("/api/search?q=Lavrov&format=csv")
+    assert export.status_code == 503
+    assert f"{down.host}:{down.agent_port}" in export.get_json()["detail"]
+    assert client.get("/search.jsonl?q=Lavrov").status_code == 503
     cluster.start_node(layout, down)
     again = client.get("/api/search?q=Lavrov").get_json()
     assert again["total"] == 5 and again["notice"] is None
+    assert len(client.get("/search.jsonl?q=Lavrov").get_data(as_text=True).splitlines()) == 5
 
 
 def test_the_whole_cluster_down_is_a_503_naming_what_to_start(private_cluster):
@@ -197,7 +203,12 @@ def test_the_whole_cluster_down_is_a_503_naming_what_to_start(private_cluster):
     client = app.test_client()
     assert client.get("/api/search?q=Lavrov").status_code == 200
     cluster.stop_cluster(layout)
-    for path in ("/api/search?q=Lavrov", "/api/articles/000_0094f72c2f52c878", "/api/suggest?q=la"):
+    for path in (
+        "/api/search?q=Lavrov",
+        "/api/search?q=Lavrov&format=jsonl",
+        "/api/articles/000_0094f72c2f52c878",
+        "/api/suggest?q=la",
+    ):
         response = client.get(path)
         assert response.status_code == 503
         assert response.mimetype == "application/problem+json"

@@ -94,7 +94,11 @@ def test_a_changed_mtime_makes_the_same_process_read_the_file_again(tmp_path):
     name = publish_empty(tmp_path)
     store.check_files(tmp_path, name)
     marker = tmp_path / name / "marker"
-    marker.write_bytes(bytes(b ^ 0x01 for b in marker.read_bytes()))  # same size, new mtime
+    before = marker.stat()
+    marker.write_bytes(bytes(b ^ 0x01 for b in marker.read_bytes()))  # same size
+    # A kernel with coarse timestamps (Debian 12's 6.1) may give the rewrite the same
+    # mtime; move it on by a second, as any later write would.
+    os.utime(marker, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
     with pytest.raises(store.DamagedIndexError, match="marker has changed"):
         store.check_files(tmp_path, name)
 
@@ -120,4 +124,16 @@ def test_a_manifest_of_sizes_only_is_still_checked_by_size(tmp_path):
     store.check_files(tmp_path, name)  # an older build: no checksum to compare with
     (tmp_path / name / "marker").write_text("x")
     with pytest.raises(store.DamagedIndexError, match="marker is 1 bytes"):
+        store.check_files(tmp_path, name)
+
+
+@pytest.mark.parametrize("record", ["12", [12], [12, "crc"], None, [True, 1]])
+def test_a_damaged_manifest_entry_is_damage_not_a_crash(tmp_path, record):
+    """Before: one bad entry in build.json raised ValueError, a 500 on a running server."""
+    name = publish_empty(tmp_path)
+    info_path = tmp_path / name / store.BUILD_INFO
+    info = json.loads(info_path.read_text())
+    info[store.MANIFEST]["marker"] = record
+    info_path.write_text(json.dumps(info))
+    with pytest.raises(store.DamagedIndexError, match="build record of index file marker"):
         store.check_files(tmp_path, name)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from searchapp.build import rebuild_index
-from searchapp.engine import search
+from searchapp.engine import get_story, search
+from searchapp.engine.coverage import story_article
+from searchapp.ingest.stories import STORY_TEXT_CHARS
 from searchapp.model import SearchRequest
 
 from .conftest import COPIES_CORPUS, SHIPPED_CORPUS, make_corpus
@@ -108,3 +110,16 @@ def test_incremental_build_keeps_groups_of_unchanged_articles(copies_index, tmp_
 def test_shipped_corpus_builds_with_no_copies(tmp_path):
     summary = rebuild_index(SHIPPED_CORPUS, tmp_path / "index")
     assert summary.copy_groups == 0 and summary.stories == 1
+
+
+def test_a_story_is_assembled_once_per_generation(shipped):
+    """The story page is worked out from its articles' text: the second request reuses it."""
+    first = get_story(shipped, 0)
+    assert get_story(shipped, 0) is first
+    assert len(first.articles) == 5
+
+
+def test_a_story_reads_a_bounded_share_of_each_article():
+    """A 10 MB article in a story costs what STORY_TEXT_CHARS of it costs."""
+    member = story_article("big", "Big", None, None, "Harbour ferry news. " * 500_000)
+    assert len(member.body) == STORY_TEXT_CHARS

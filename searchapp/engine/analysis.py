@@ -14,7 +14,7 @@ from whoosh.analysis import (
     StopFilter,
     Token,
 )
-from whoosh.lang import stemmer_for_language
+from whoosh.lang import has_stemmer, languages, stemmer_for_language
 from whoosh.support.charset import accent_map
 
 # Typography that people type one way and publishers print another. Folding it
@@ -68,11 +68,46 @@ SECTION_GAP = 100
 # Snowball's English stemmer ("Porter2"), which fixes many of the original Porter's
 # over-stemmings; on SciFact it scored 0.004 nDCG@10 higher (bench/RANKING.md).
 _STEMMER = stemmer_for_language("en")
+# An article in one of these languages is stemmed in it, so "Fähre" and "Fähren" are one
+# word in a German article; every other article (none detected, or no Snowball stemmer)
+# is stemmed as English, as all were before languages were detected.
+STEMMED_LANGUAGES = frozenset(code for code in languages if has_stemmer(code))
+DEFAULT_LANGUAGE = "en"
+# Starts a field value with the language its words are stemmed in: "\x1dde\x1d" + text.
+# Whoosh hands an analyzer the value only, so the language travels inside it.
+LANGUAGE_MARK = "\x1d"
+
+
+def stemming_language(code: str | None) -> str:
+    """The language an article's words are stemmed in: its own if Snowball has it."""
+    return code if code in STEMMED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=len(STEMMED_LANGUAGES))
+def _stemmer(language: str):
+    return _STEMMER if language == DEFAULT_LANGUAGE else stemmer_for_language(language)
 
 
 @lru_cache(maxsize=200_000)
-def _stem(folded: str) -> str:
-    return _STEMMER(folded)
+def _stem(folded: str, language: str = DEFAULT_LANGUAGE) -> str:
+    return _stemmer(language)(folded)
+
+
+def in_language(text: str, language: str | None) -> str:
+    """A text-field value whose words TextAnalyzer stems in `language` (English as is)."""
+    code = stemming_language(language)
+    if code == DEFAULT_LANGUAGE:
+        return text
+    return f"{LANGUAGE_MARK}{code}{LANGUAGE_MARK}{text}"
+
+
+def _split_language(value: str) -> tuple[str, str, int]:
+    """(language, text, length of the mark) of a value in_language() may have marked."""
+    if value.startswith(LANGUAGE_MARK):
+        end = value.find(LANGUAGE_MARK, 1)
+        if end > 0 and value[1:end] in STEMMED_LANGUAGES:
+            return value[1:end], value[end + 1 :], end + 1
+    return DEFAULT_LANGUAGE, value, 0
 
 
 def fold_word(word: str) -> str:
@@ -86,10 +121,11 @@ def is_stop_word(folded: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)  # snippets look up every distinct word of every hit's body
-def analyse_word(word: str) -> str:
-    """One word as the index holds it (a stop word comes back folded but unstemmed)."""
+def analyse_word(word: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """One word as the index holds it in an article of that language (a stop word comes
+    back folded but unstemmed)."""
     folded = fold_word(word)
-    return folded if is_stop_word(folded) else _stem(folded)
+    return folded if is_stop_word(folded) else _stem(folded, stemming_language(language))
 
 
 class TextAnalyzer(Analyzer):
@@ -98,7 +134,8 @@ class TextAnalyzer(Analyzer):
     What RegexTokenizer | LowercaseFilter | CharsetFilter | StemFilter give, positions
     included, in one loop: the chain's per-token generator hops were a fifth of indexing
     time. Stop words are indexed; a query drops them as StopFilter would, except inside a
-    phrase. Whoosh passes no_morph=True for the unstemmed spelling words.
+    phrase. Whoosh passes no_morph=True for the unstemmed spelling words. A value that
+    in_language() marked is stemmed in that language.
 
     With `weights`, the text is sections joined by SECTION_BREAK and each word's boost is
     its section's weight. Whoosh adds a word's boosts up into its posting weight, so the
@@ -132,8 +169,9 @@ class TextAnalyzer(Analyzer):
         # Stop words are indexed, in place, so a quoted phrase can ask for them ("The Who",
         # "to be or not to be"); a query drops them unless it is a phrase (removestops=False).
         querying = mode == "query"
+        language, value, mark = _split_language(value) if tokenize else (DEFAULT_LANGUAGE, value, 0)
         sections = value.split(SECTION_BREAK) if tokenize else [value]
-        pos, char = start_pos, start_char
+        pos, char = start_pos, start_char + mark
         for index, section in enumerate(sections):
             token.boost = self.weights[min(index, len(self.weights) - 1)]
             words = WORD_PATTERN.finditer(section) if tokenize else [_Whole(section)]
@@ -143,7 +181,7 @@ class TextAnalyzer(Analyzer):
                 stopped = is_stop_word(folded)
                 if stopped and removestops and querying:
                     continue  # an unquoted "the" is not searched
-                token.text = folded if stopped or no_morph else _stem(folded)
+                token.text = folded if stopped or no_morph else _stem(folded, language)
                 if keeporiginal:
                     token.original = word
                 if positions:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..ingest.name_variants import people
 from ..ingest.stories import (
+    STORY_TEXT_CHARS,
     Contribution,
     StoryArticle,
     TravelledQuote,
@@ -43,7 +44,8 @@ class StoryLink:
 def story_article(
     article_id: str, title: str, outlet: str | None, published: str | None, body: str
 ) -> StoryArticle:
-    """One article of a story, with the people it names."""
+    """One article of a story, with the people it names (from its first STORY_TEXT_CHARS)."""
+    body = body[:STORY_TEXT_CHARS]
     return StoryArticle(article_id, title, outlet or None, published, body, people(body))
 
 
@@ -95,16 +97,27 @@ def get_story(live: LiveIndex, story_id: int) -> Story:
         with live.searcher() as (gen, searcher):
             if not 0 <= story_id < len(gen.groups.stories):
                 raise StoryNotFoundError(story_id)
+            key = ("story", gen.name, story_id)  # one generation's stories never change
+            cached = live.results.get(key)
+            if cached is not None:
+                return cached
             ids = gen.groups.stories[story_id]
             members = [_member(searcher.stored_fields(gen.docnums[i])) for i in ids]
-            copies = tuple(
-                gen.groups.copies[n]
-                for n in {gen.copy_group[gen.docnums[i]] for i in ids}
-                if n >= 0
-            )
-        return assemble_story(story_id, members, copies, gen.groups.variants)
+            copies = _copies_within(gen, ids)
+        story = assemble_story(story_id, members, copies, gen.groups.variants)
+        live.results.put(key, story, cost=sum(len(m.body) for m in members))
+        return story
 
     return again_if_moved(live, attempt)
+
+
+def _copies_within(gen, ids: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The story's own members of each copy group it touches, sorted, as the cluster
+    lists them (a copy outside the story is not the story's)."""
+    members = set(ids)
+    numbers = {gen.copy_group[gen.docnums[i]] for i in ids} - {-1}
+    within = (tuple(sorted(members.intersection(gen.groups.copies[n]))) for n in numbers)
+    return tuple(sorted(group for group in within if len(group) > 1))
 
 
 def story_link(live: LiveIndex, article_id: str) -> StoryLink | None:

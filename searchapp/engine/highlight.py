@@ -17,9 +17,10 @@ from html import escape
 from whoosh import query as wq
 
 from ..model import Article, BodyBlock
-from .analysis import WORD_PATTERN, analyse_word, fold_word
+from .analysis import WORD_PATTERN, analyse_word, fold_word, stemming_language
 from .query import TypedFuzzyTerm, check_bounds, parse_user_query
 from .schema import build_schema
+from .stemming import in_languages
 
 # Fields whose query words are marked in snippets and on the article page.
 TEXT_FIELDS = ("text", "title", "quotes")
@@ -156,8 +157,9 @@ def plain_snippet(text: str) -> str:
     return escape(text[: cut if cut > 0 else MAX_SNIPPET_CHARS]) + " …"
 
 
-def match_spans(text: str, terms: set) -> list[Span]:
-    """Character spans of the words in `text` whose analysed form is one of `terms`."""
+def match_spans(text: str, terms: set, language: str | None = None) -> list[Span]:
+    """Character spans of the words in `text` whose analysed form is one of `terms`, the
+    words stemmed in `language` as the index stems an article in it."""
     if not terms:
         return []
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
@@ -168,7 +170,7 @@ def match_spans(text: str, terms: set) -> list[Span]:
     forms = frozenset(
         w
         for w in set(WORD_PATTERN.findall(text))
-        if fold_word(w[:1])[:1] in initials and analyse_word(w) in wanted
+        if fold_word(w[:1])[:1] in initials and analyse_word(w, language) in wanted
     )
     if not forms:
         return []
@@ -189,10 +191,12 @@ def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], 
     if q.strip():
         try:
             check_bounds(q)
-            terms = _highlight_terms(parse_user_query(q, _SCHEMA).query, article.text)
+            wanted = parse_user_query(q, _SCHEMA).query
+            wanted = in_languages(wanted, q, frozenset({stemming_language(article.language)}))
+            terms = _highlight_terms(wanted, article.text, article.language)
         except ValueError:
             terms = set()
-    spans = match_spans(article.text, terms)
+    spans = match_spans(article.text, terms, article.language)
     headings = set(article.headings)
     blocks: list[BodyBlock] = []
     marked = 0
@@ -217,8 +221,8 @@ def _paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def _highlight_terms(q: wq.Query, body: str) -> set[str]:
-    """The analysed words of `body` that the query asks for.
+def _highlight_terms(q: wq.Query, body: str, language: str | None = None) -> set[str]:
+    """The analysed words of `body` (stemmed in `language`) that the query asks for.
 
     Words under NOT are left out (they are what the reader asked not to see), and
     prefix*, wild?card and fuzzy~ terms are expanded against the body's own words:
@@ -227,7 +231,7 @@ def _highlight_terms(q: wq.Query, body: str) -> set[str]:
     concurrent requests delete under each other.)
     """
     typed = {fold_word(word) for word in WORD_PATTERN.findall(body)}
-    stems = {word: analyse_word(word) for word in typed}
+    stems = {word: analyse_word(word, language) for word in typed}
     terms: set[str] = set()
     for node in wanted_leaves(q):
         if node.field() not in TEXT_FIELDS:
@@ -274,5 +278,6 @@ def hit_snippets(article: Article, terms: set | None) -> tuple[str, ...]:
     snippets: tuple[str, ...] = ()
     if terms is not None:
         texts = {text for name, text in terms if name in TEXT_FIELDS}
-        snippets = tuple(make_snippets(article.text, match_spans(article.text, texts)))
+        spans = match_spans(article.text, texts, article.language)
+        snippets = tuple(make_snippets(article.text, spans))
     return snippets or (plain_snippet(article.lead or article.text),)

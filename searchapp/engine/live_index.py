@@ -26,7 +26,7 @@ from .. import store
 from ..ingest.groups import Groups, read_groups
 from ..model import CorpusStats, SearchappError
 from ..timeline import parse_day
-from .analysis import analyse_word
+from .analysis import analyse_word, stemming_language
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
@@ -82,6 +82,9 @@ class Generation:
     docnums: dict[str, int]  # article id -> docnum
     # Indexed form of a name spelling -> the indexed forms of its variants (groups.variants).
     variant_terms: dict[str, tuple[str, ...]]
+    # The languages the text field is stemmed in (analysis.in_language): queries search
+    # each word's stem in every one of them (stemming.py).
+    stemmed_in: frozenset[str] = frozenset({"en"})
     # Its spelling words in memory, for did-you-mean and typo tolerance (read on first use).
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
@@ -305,6 +308,7 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         story_group=_group_numbers(groups.stories, ids),
         docnums={article_id: docnum for docnum, article_id in enumerate(ids)},
         variant_terms=_variant_terms(groups.variants),
+        stemmed_in=frozenset(map(stemming_language, set(facets.language))),
     )
 
 

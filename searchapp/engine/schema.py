@@ -11,6 +11,7 @@ from ..ingest.profile import profile_bytes, profile_of, signature_bytes
 from ..model import Article, RemovedBlock
 from .analysis import (
     SECTION_BREAK,
+    in_language,
     is_stop_word,
     name_analyzer,
     text_analyzer,
@@ -19,7 +20,7 @@ from .analysis import (
 
 # Bump when build_schema() or to_document() changes: an incremental rebuild then starts
 # afresh, since it would otherwise keep writing into the old schema and old documents.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11  # 11: the text field is stemmed in each article's language
 
 
 def built_with_this_schema(build_info: dict) -> bool:
@@ -154,7 +155,9 @@ def to_document(article: Article) -> dict:
         "lead": article.lead,
         "headings": "\n".join(article.headings),
         "body": article.text,
-        "text": weighted_text(article),
+        # Stemmed in the article's language (analysis.in_language); the title field stays
+        # English-stemmed: it is stored, and the mark must not show.
+        "text": in_language(weighted_text(article), article.language),
         "authors": "\n".join(article.authors),  # a name never holds a newline
         "outlet": article.outlet or "",
         "content_hash": article.content_hash,

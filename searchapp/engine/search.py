@@ -17,6 +17,7 @@ from whoosh import query as wq
 from ..model import (
     GROUPS,
     MATCHES,
+    MAX_LISTED_COPIES,
     MAX_PER_PAGE,
     MAX_RESULT_DEPTH,
     SORTS,
@@ -46,10 +47,10 @@ from .query import (
 )
 from .schema import SEARCH_FIELD, from_stored
 from .spelling import did_you_mean
+from .stemming import in_languages
 from .synonyms import Synonyms
 from .whoosh_private import filter_docnums
 
-MAX_LISTED_COPIES = 20  # copies named under a hit; the rest are counted
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
 FACET_LIMIT = 20
 # Matches between two looks at the time budget: a phrase can cost ~30 ms a match, and a
@@ -112,9 +113,16 @@ def _cached_search(
 
 
 def _text_bytes(page: ResultPage) -> int:
-    """The memory a page's texts take (what makes a cached page large: titles, snippets)."""
-    return sum(
-        sys.getsizeof(text)
+    """The memory a page's texts take (what makes a cached page large: titles, snippets,
+    and the titles of the copies listed under each hit)."""
+    copies = (
+        text
+        for hit in page.hits
+        for copy_ in hit.copies
+        for text in (copy_.id, copy_.title, copy_.outlet or "", copy_.published or "")
+    )
+    hits = (
+        text
         for hit in page.hits
         for text in (
             hit.id,
@@ -125,6 +133,7 @@ def _text_bytes(page: ResultPage) -> int:
             *hit.authors,
         )
     )
+    return sys.getsizeof(page.notice or "") + sum(map(sys.getsizeof, chain(hits, copies)))
 
 
 def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
@@ -136,16 +145,22 @@ def _expanded(searcher, request: SearchRequest, synonyms: Synonyms) -> str:
 
 
 def _parse(
-    searcher, request: SearchRequest, notices: list[str], synonyms: Synonyms
+    searcher,
+    request: SearchRequest,
+    notices: list[str],
+    synonyms: Synonyms,
+    languages: frozenset[str],
 ) -> tuple[ParsedQuery, list[typos.Correction]]:
     """The Whoosh query for a request (Every() when browsing) and the typos it corrects.
 
-    `notices` get what changed, the typo notice first.
+    Each word is searched in every language the index stems (`languages`). `notices` get
+    what changed, the typo notice first.
     """
     if not request.q.strip():
         return ParsedQuery(wq.Every(), ""), []
     expanded = _expanded(searcher, request, synonyms)
     parsed = parse_user_query(expanded, searcher.schema, request.match)
+    parsed = replace(parsed, query=in_languages(parsed.query, expanded, languages))
     if parsed.notice:
         notices.append(parsed.notice)
     parsed = _cap_expansions(parsed, searcher, notices)
@@ -166,7 +181,11 @@ def _parse(
 
 
 def _relaxed(
-    searcher, request: SearchRequest, parsed: ParsedQuery, corrections: list[typos.Correction]
+    searcher,
+    request: SearchRequest,
+    parsed: ParsedQuery,
+    corrections: list[typos.Correction],
+    languages: frozenset[str],
 ) -> wq.Query | None:
     """The any-word query to try when an all-words one found nothing, or None if not apt."""
     if (
@@ -178,6 +197,7 @@ def _relaxed(
         and (parsed.plain_words or not has_syntax(request.q))
     ):
         relaxed = plain_words_query(request.q, searcher.schema, "any")
+        relaxed = in_languages(relaxed, request.q, languages)
         return typos.with_corrections(relaxed, corrections)
     return None
 
@@ -192,11 +212,13 @@ def _search(
         notices: list[str] = []
         typed: frozenset = frozenset()  # words widened to their variants, as typed
         browsing = not request.q.strip()
-        parsed, corrections = _parse(searcher, request, notices, synonyms)
+        parsed, corrections = _parse(searcher, request, notices, synonyms, gen.stemmed_in)
         if request.variants and not browsing:
             parsed, typed = _with_variants(parsed, gen, notices)
         matches = _run(searcher, gen, parsed.query, request, browsing, typed)
-        relaxed = None if matches.total else _relaxed(searcher, request, parsed, corrections)
+        relaxed = None
+        if not matches.total:
+            relaxed = _relaxed(searcher, request, parsed, corrections, gen.stemmed_in)
         if relaxed is not None:
             matches = _run(searcher, gen, relaxed, request, browsing)
             if matches.total:
@@ -617,9 +639,11 @@ def export(
 def _export(live: LiveIndex, request: SearchRequest, cap: int, synonyms: Synonyms) -> Export:
     with live.searcher() as (gen, searcher):
         browsing = not request.q.strip()
-        parsed, corrections = _parse(searcher, request, [], synonyms)
+        parsed, corrections = _parse(searcher, request, [], synonyms, gen.stemmed_in)
         total, order = _order(searcher, gen, parsed.query, request, browsing, cap)
-        relaxed = None if total else _relaxed(searcher, request, parsed, corrections)
+        relaxed = None
+        if not total:
+            relaxed = _relaxed(searcher, request, parsed, corrections, gen.stemmed_in)
         query = parsed.query
         if relaxed is not None:
             query = relaxed

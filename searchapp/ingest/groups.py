@@ -24,9 +24,6 @@ class Groups:
     stories: tuple[tuple[str, ...], ...] = ()  # each: ids of articles about one event
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # spelling -> others
 
-    def copy_groups(self) -> int:
-        return len(self.copies)
-
 
 def compute_groups(
     items: Iterable[tuple[str, Signature, dict, StoryProfile]],

@@ -76,11 +76,8 @@ def complete(engine: SphinxEngine, text: str):
     return engine.complete(text)
 
 
-def export(engine: SphinxEngine, request, synonyms=None):
-    raise IndexUnavailableError(
-        "CSV and JSON Lines exports are not implemented for the sphinxql engine yet; "
-        "serve with --engine whoosh to export."
-    )
+def export(engine: SphinxEngine, request, synonyms=None, cap: int = MAX_EXPORT_ROWS):
+    return engine.export(request, cap)
 
 
 def get_story(engine: SphinxEngine, story_id: int):

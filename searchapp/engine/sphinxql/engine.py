@@ -15,17 +15,28 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pymysql
 
-from ...model import Article, CorpusStats, FacetCount, Hit, ResultPage, SearchRequest
+from ...model import (
+    MAX_PER_PAGE,
+    Article,
+    CorpusStats,
+    Export,
+    FacetCount,
+    Hit,
+    ResultPage,
+    SearchRequest,
+)
+from .. import budget
 from ..analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
 from ..articles import ArticleNotFoundError
 from ..highlight import make_snippets, plain_snippet
 from ..live_index import IndexUnavailableError
 from ..query import OPERATORS, has_syntax, words_of
 from ..schema import SECTION_WEIGHTS
-from ..search import FACET_LIMIT, validate
+from ..search import FACET_LIMIT, MAX_EXPORT_ROWS, validate
 from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
@@ -55,6 +66,9 @@ RELATED_TERMS = 8  # distinctive body words a related-articles query ORs togethe
 SPELLING_CANDIDATES = 100
 MAX_SUGGEST_WORDS = 8
 MIN_PREFIX = 2
+# Rows read, and bodies sent to one CALL SNIPPETS, at a time while an export streams: the
+# largest page's batch, well under searchd's 8 MB max_packet_size for news-length bodies.
+EXPORT_BATCH = MAX_PER_PAGE
 _PLAIN_WORD = re.compile(r"(?<![\w:])(\w+)(?![\w*?~:])")
 _LAST_WORD = re.compile(r"(\w+)$")
 _AGENT = re.compile(r"agent ([^\s:]+:\d+)")
@@ -266,29 +280,9 @@ class SphinxEngine:
         live = self._live(cursor)
         notices: list[str] = []
         browsing = not request.q.strip()
-        mq = None
-        if not browsing:
-            mq = matchtext.parse(request.q, request.match, lambda *a: self._fuzzy(cursor, live, *a))
-            if mq.parsed.notice:
-                notices.append(mq.parsed.notice)
-            if not words_of(request.q) and not notices:
-                notices.append("Your query has no words to search for.")
-            elif mq.only_excluded:
-                notices.append(
-                    "Add a word to search for: a query of only excluded words is not run."
-                )
-            elif not mq.text and not notices:
-                notices.append(
-                    "Your query has only very common words (such as 'the'), which are not searched."
-                )
+        mq = None if browsing else self._matching(cursor, live, request, notices)
         result = self._query(cursor, live, request, mq, browsing, notices)
-        if (
-            not browsing
-            and not result.total
-            and request.match == "all"
-            and len(words_of(request.q)) > 1
-            and (mq.parsed.plain_words or not has_syntax(request.q))
-        ):
+        if not result.total and _relaxable(request, mq):
             relaxed = matchtext.plain(request.q, "any")
             result = self._query(cursor, live, request, relaxed, browsing, notices)
             if result.total:
@@ -313,41 +307,77 @@ class SphinxEngine:
             generation=live.generation,
         )
 
-    def _query(self, cursor, live: Live, request, mq, browsing: bool, notices) -> _Result:
-        if not browsing and (mq is None or not mq.text):
-            return _Result(0, [], {}, None)
+    def _matching(self, cursor, live: Live, request: SearchRequest, notices: list[str]):
+        """The query as MATCH text; what the reader should know about it goes to notices."""
+        mq = matchtext.parse(request.q, request.match, lambda *a: self._fuzzy(cursor, live, *a))
+        if mq.parsed.notice:
+            notices.append(mq.parsed.notice)
+        if not words_of(request.q) and not notices:
+            notices.append("Your query has no words to search for.")
+        elif mq.only_excluded:
+            notices.append("Add a word to search for: a query of only excluded words is not run.")
+        elif not mq.text and not notices:
+            notices.append(
+                "Your query has only very common words (such as 'the'), which are not searched."
+            )
+        return mq
+
+    def _clauses(self, live: Live, request, mq, browsing: bool, max_matches: int):
+        """(WHERE clause, its parameters, ORDER BY, OPTIONs) of a search, page or export."""
         where, params = _filters(request)
         if not browsing:
             where.insert(0, "MATCH(%s)")
             params.insert(0, mq.text)
-        start = (request.page - 1) * request.per_page
-        stop = start + request.per_page
         if browsing or request.sort == "date":
             order = "date_key DESC, article_id ASC"
         else:
             order = "weight() DESC, date_key DESC, article_id ASC"
-        # Copies (or, with group=story, stories) fold into their best match: one row per
-        # key, and total_found counts the groups, as the Whoosh engine's total does.
-        fold = _fold_key(request)
-        grouping = f" GROUP BY {fold} WITHIN GROUP ORDER BY {order}" if fold else ""
-        options = [
-            f"max_matches={max(1000, stop)}",
-            f"max_query_time={self.timeout_ms}",
-        ]
+        options = [f"max_matches={max_matches}", f"max_query_time={self.timeout_ms}"]
         if not browsing:
             options += [
                 f"ranker={ranker(live.info.get('avg_length', 1.0))}",
                 field_weights(),
                 *_idf_options(live),
             ]
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        return clause, params, order, ", ".join(options)
+
+    def _as_plain_words(self, run, request, mq, browsing: bool, notices: list[str]):
+        """run(mq); if searchd refuses the MATCH text, say so and run the plain words.
+
+        The escaped text should always parse; this is the parser's own fallback for bad
+        syntax, applied once more at searchd.
+        """
+        try:
+            return run(mq)
+        except pymysql.err.ProgrammingError as error:
+            if browsing or mq.parsed.plain_words:
+                raise
+            notices.append(
+                f"The query could not be run as written ({error.args[-1]}); "
+                "it was searched as plain words."
+            )
+            return run(matchtext.plain(request.q, request.match))
+
+    def _query(self, cursor, live: Live, request, mq, browsing: bool, notices) -> _Result:
+        if not browsing and (mq is None or not mq.text):
+            return _Result(0, [], {}, None)
+        return self._as_plain_words(
+            lambda m: self._page(cursor, live, request, m, browsing), request, mq, browsing, notices
+        )
+
+    def _page(self, cursor, live: Live, request, mq, browsing: bool) -> _Result:
+        start = (request.page - 1) * request.per_page
+        stop = start + request.per_page
+        where, params, order, options = self._clauses(live, request, mq, browsing, max(1000, stop))
+        # Copies (or, with group=story, stories) fold into their best match: one row per
+        # key, and total_found counts the groups, as the Whoosh engine's total does.
+        fold = _fold_key(request)
+        grouping = f" GROUP BY {fold} WITHIN GROUP ORDER BY {order}" if fold else ""
         sql = (
             f"SELECT article_id, stored, weight(), copy_key, story{', COUNT(*)' if fold else ''}"
-            + f" FROM {live.articles}"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + grouping
-            + f" ORDER BY {order} LIMIT {start}, {request.per_page}"
-            + " OPTION "
-            + ", ".join(options)
+            + f" FROM {live.articles}{where}{grouping}"
+            + f" ORDER BY {order} LIMIT {start}, {request.per_page} OPTION {options}"
             # Without aliases: in 2.2, FACET with a column alias fails on a distributed index.
             + " FACET outlet_value ORDER BY COUNT(*) DESC LIMIT 1000"
             + " FACET author_ids ORDER BY COUNT(*) DESC LIMIT 1000"
@@ -356,26 +386,12 @@ class SphinxEngine:
             + " FACET language ORDER BY COUNT(*) DESC LIMIT 1000"
             + "; SHOW META; SHOW WARNINGS"
         )
-        try:
-            cursor.execute(sql, params)
-        except pymysql.err.ProgrammingError as error:
-            if browsing or mq.parsed.plain_words:
-                raise
-            # The escaped text should always parse; if searchd still refuses it, say so and
-            # search the plain words, as the parser does for bad syntax.
-            notices.append(
-                f"The query could not be run as written ({error.args[-1]}); "
-                "it was searched as plain words."
-            )
-            return self._query(
-                cursor, live, request, matchtext.plain(request.q, request.match), browsing, notices
-            )
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
         sets = []
         while cursor.nextset():
             sets.append(cursor.fetchall())
         outlets, authors, years, speakers, languages, meta, warnings = (sets + [()] * 7)[:7]
-        total = int(dict(meta).get("total_found", 0))
         facets = {
             "outlet": outlets,
             "author": authors,
@@ -383,7 +399,90 @@ class SphinxEngine:
             "speaker": speakers,
             "language": languages,
         }
-        return _Result(total, rows, facets, self._partial(warnings))
+        return _Result(_total_found(meta), rows, facets, self._partial(warnings))
+
+    # -- export ------------------------------------------------------------------------
+
+    def export(self, request: SearchRequest, cap: int = MAX_EXPORT_ROWS) -> Export:
+        """Every match of the page's query, filters and sort (up to `cap`), in page order.
+
+        As the Whoosh export does, only the order is held: one query fetches the ids and
+        weights of all the matches (100,000 of them are a few MB), then the rows are read
+        and given snippets EXPORT_BATCH ids at a time while the download streams, from the
+        colour that was live when it started (a rebuild meanwhile fills the other one).
+        Copies are not folded: an export lists every match, with Whoosh.
+        """
+        validate(request)
+        live, mq, total, order = self._run(lambda cursor: self._export_order(cursor, request, cap))
+        unscored = mq is None or request.sort == "date"
+        highlight = "" if mq is None else matchtext.highlight_text(mq.parsed)
+        return Export(
+            total=total,
+            rows=len(order),
+            generation=live.generation,
+            hits=self._export_hits(live, order, highlight, unscored),
+        )
+
+    def _export_order(self, cursor, request: SearchRequest, cap: int):
+        """(live colour, MATCH text or None, total, [(doc id, weight)] in page order)."""
+        live = self._live(cursor)
+        browsing = not request.q.strip()
+        mq = None if browsing else self._matching(cursor, live, request, [])
+
+        def order_of(m) -> tuple[int, list]:
+            if not browsing and not m.text:
+                return 0, []
+            return self._as_plain_words(
+                lambda m: self._ids_in_order(cursor, live, request, m, browsing, cap),
+                request,
+                m,
+                browsing,
+                [],
+            )
+
+        total, order = order_of(mq)
+        if not total and _relaxable(request, mq):
+            total, order = order_of(matchtext.plain(request.q, "any"))
+        return live, mq, total, order
+
+    def _ids_in_order(self, cursor, live: Live, request, mq, browsing: bool, cap: int):
+        where, params, order, options = self._clauses(live, request, mq, browsing, max(cap, 1))
+        cursor.execute(
+            f"SELECT id, weight() FROM {live.articles}{where} ORDER BY {order} "
+            f"LIMIT 0, {max(cap, 1)} OPTION {options}; SHOW META; SHOW WARNINGS",
+            params,
+        )
+        rows = cursor.fetchall()[:cap]
+        cursor.nextset()
+        meta = cursor.fetchall()
+        cursor.nextset()
+        missing = self._partial(cursor.fetchall())
+        if missing:
+            # A page can say so beside its results; a downloaded file cannot, and would
+            # silently miss the articles of the shard that did not answer.
+            raise IndexUnavailableError(f"{missing} Export again when the whole cluster answers.")
+        return _total_found(meta), [(int(i), int(w)) for i, w in rows]
+
+    def _export_hits(self, live: Live, order: list, highlight: str, unscored: bool):
+        for start in range(0, len(order), EXPORT_BATCH):
+            budget.check()  # the server says the client left: stop reading rows for nobody
+            batch = order[start : start + EXPORT_BATCH]
+            yield from self._run(
+                partial(
+                    self._batch_hits, live=live, batch=batch, highlight=highlight, unscored=unscored
+                )
+            )
+
+    def _batch_hits(self, cursor, *, live: Live, batch: list, highlight: str, unscored: bool):
+        ids = ",".join(str(i) for i, _ in batch)
+        cursor.execute(
+            f"SELECT id, article_id, stored FROM {live.articles} WHERE id IN ({ids}) "
+            f"LIMIT {len(batch)} OPTION max_matches={max(1000, len(batch))}"
+        )
+        found = {int(i): (article_id, stored) for i, article_id, stored in cursor.fetchall()}
+        # An article an --incremental build deleted since the order was read is left out.
+        rows = [(*found[i], weight) for i, weight in batch if i in found]
+        return self._hits(cursor, rows, highlight, unscored)
 
     def _partial(self, warnings) -> str | None:
         """A notice when the master answered without some of its agents (or out of time)."""
@@ -581,6 +680,20 @@ class _Result:
     rows: list  # (article id, stored, weight, copy_key, story[, matches in its group])
     facets: dict  # facet name -> searchd's (value, count) rows
     notice: str | None
+
+
+def _relaxable(request: SearchRequest, mq) -> bool:
+    """Whether a search that found nothing is tried again with any of its words, as Whoosh does."""
+    return (
+        mq is not None
+        and request.match == "all"
+        and len(words_of(request.q)) > 1
+        and (mq.parsed.plain_words or not has_syntax(request.q))
+    )
+
+
+def _total_found(meta) -> int:
+    return int(dict(meta).get("total_found", 0))
 
 
 def _fold_key(request: SearchRequest) -> str | None:

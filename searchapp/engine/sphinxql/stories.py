@@ -14,14 +14,13 @@ from collections import defaultdict
 
 from ...ingest.groups import Groups, compute_groups
 from ...ingest.profile import profile_from_text
-from ...model import Article, Copy
+from ...model import MAX_LISTED_COPIES, Article, Copy
 from ..coverage import Story, StoryLink, StoryNotFoundError, assemble_story, link_of, story_article
 from . import cluster
 from .documents import doc_id, from_stored, group_key
 
 PROFILE_PAGE = 500  # rows of ~2 KB profiles per scan page, well under max_packet_size (8 MB)
 MAX_STORY_ROWS = 1000  # group_stories caps a story at 50 articles; this is a safe bound
-MAX_LISTED_COPIES = 20  # as the Whoosh engine lists under a hit
 
 
 def group_colour(master: cluster.Address, shards: list, index: str) -> Groups:
