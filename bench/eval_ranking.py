@@ -2,6 +2,7 @@
 
 Usage: python bench/eval_ranking.py [--data DIR ...] [--only NAME ...] [--no-judged]
                                     [--limit-queries N] [--limit-docs N] [--set NAME=VALUE ...]
+                                    [--keep-index DIR]
 
 Collections: every folder in BEIR layout (corpus.jsonl, queries.jsonl, qrels/test.tsv) under
 ../shared/data (or under each --data folder, which may also be one collection itself), plus
@@ -15,10 +16,11 @@ collections' READMEs describe: an FTS5 table (porter unicode61, bm25(), every wo
 and bm25s (its defaults, English stop words, PyStemmer's English stemmer). The shipped
 corpus gives the baselines each cleaned article's title and body.
 
-Queries run with match=any, top 100. Output: one Markdown table, a row per collection and
-the mean over collections, with nDCG@10 and Recall@100 per engine (the best of a row in
+Queries run with match=any, top 100. Output: one Markdown table, a row per collection (printed
+as soon as that collection is done, so a stopped run keeps its finished rows) and the mean
+over collections, with nDCG@10 and Recall@100 per engine (the best of a row in
 bold) and searchapp's median latency. --set tries a variant without editing code, e.g.
-`--set ranking.K1=0.9` (a module of the searchapp package, a constant, a Python literal).
+`--set engine.ranking.K1=0.9` (a module of the searchapp package, a constant, a Python literal).
 Exit status: 0 done, 3 no collection found (nothing was measured), 1 anything else.
 """
 
@@ -29,6 +31,7 @@ import ast
 import importlib
 import json
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -220,11 +223,17 @@ def measure_collection(collection: Judged, workdir: Path) -> dict[str, dict[str,
     else:
         corpus = workdir / "corpus"
         stems = write_corpus(collection.docs, corpus)
-    summary = rebuild_index(corpus, workdir / "index", procs=1)
+    if _usable(workdir / "index"):  # kept by an earlier run with --keep-index
+        built = "its kept index"
+    else:
+        shutil.rmtree(workdir / "index", ignore_errors=True)  # none, or another version's
+        summary = rebuild_index(corpus, workdir / "index", procs=1)
+        built = f"{summary.indexed} indexed by searchapp in {summary.seconds:.1f}s"
     print(
-        f"# {collection.name}: {len(collection.docs)} docs ({summary.indexed} indexed by "
-        f"searchapp in {summary.seconds:.1f}s), {len(collection.queries)} queries",
+        f"# {collection.name}: {len(collection.docs)} docs ({built}), "
+        f"{len(collection.queries)} queries",
         file=sys.stderr,
+        flush=True,
     )
     live = LiveIndex(workdir / "index")
     try:
@@ -240,6 +249,22 @@ def measure_collection(collection: Judged, workdir: Path) -> dict[str, dict[str,
         live.close()
 
 
+def _usable(index: Path) -> bool:
+    """Whether a kept index opens with this version of searchapp."""
+    from searchapp.engine import IndexUnavailableError, LiveIndex
+
+    if not index.is_dir():
+        return False
+    live = LiveIndex(index)
+    try:
+        live.generation()
+        return True
+    except IndexUnavailableError:
+        return False
+    finally:
+        live.close()
+
+
 def mean_row(table: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
     """The unweighted mean over collections of every engine's figures."""
     rows = list(table.values())
@@ -249,25 +274,30 @@ def mean_row(table: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[st
     }
 
 
-def report(table: dict[str, dict[str, dict[str, float]]], counts: dict[str, int]) -> list[str]:
-    """A Markdown table: per collection, each engine's nDCG@10 and Recall@100, and the mean."""
-    engines = list(next(iter(table.values())))
+def header(engines: Iterable[str]) -> list[str]:
+    """The Markdown table's head: each engine's nDCG@10 and Recall@100, searchapp's latency."""
     head = ["collection", "queries"]
     head += [f"{e} {m}" for m in MEASURES for e in engines] + ["searchapp p50 ms"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    rows = dict(table)
-    rows["mean"] = mean_row(table)
-    for name, figures in rows.items():
-        cells = [name, str(counts.get(name, sum(counts.values())))]
-        for measure_name in MEASURES:
-            best = max(figures[e][measure_name] for e in engines)
-            for engine in engines:
-                value = figures[engine][measure_name]
-                text = f"{value:.4f}"
-                cells.append(f"**{text}**" if value == best else text)
-        cells.append(f"{figures['searchapp']['p50_ms']:.1f}")
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+
+def row(name: str, queries: int, figures: dict[str, dict[str, float]]) -> str:
+    """One collection's line of the table, the best engine of each measure in bold."""
+    cells = [name, str(queries)]
+    for measure_name in MEASURES:
+        best = max(figures[e][measure_name] for e in figures)
+        for value in (figures[e][measure_name] for e in figures):
+            text = f"{value:.4f}"
+            cells.append(f"**{text}**" if value == best else text)
+    cells.append(f"{figures['searchapp']['p50_ms']:.1f}")
+    return "| " + " | ".join(cells) + " |"
+
+
+def report(table: dict[str, dict[str, dict[str, float]]], counts: dict[str, int]) -> list[str]:
+    """The whole table at once: a row per collection and the mean (for callers and tests)."""
+    lines = header(next(iter(table.values())))
+    lines += [row(name, counts[name], figures) for name, figures in table.items()]
+    return lines + [row("mean", sum(counts.values()), mean_row(table))]
 
 
 def apply_settings(settings: list[str]) -> None:
@@ -299,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--set", action="append", default=[], metavar="MODULE.NAME=VALUE", help="try a variant"
     )
+    parser.add_argument(
+        "--keep-index",
+        type=Path,
+        metavar="DIR",
+        help="keep each collection's searchapp index in DIR/NAME and reuse it in later runs "
+        "(for query-time variants; delete DIR after changing how documents are indexed)",
+    )
     args = parser.parse_args(argv)
     apply_settings(args.set)
     folders = find_collections(args.data or [DATA_ROOT])
@@ -317,12 +354,18 @@ def main(argv: list[str] | None = None) -> int:
     collections = [as_judged(f.name, load_collection(f, **limits)) for f in folders]
     if with_shipped:
         collections.append(shipped_collection(JUDGED))
+    # Each row is printed as soon as its collection is done, so a long run that is stopped
+    # still leaves every finished row behind; the mean row closes the table.
+    print("\n".join(header(ENGINES)), flush=True)
     table, counts = {}, {}
     for collection in collections:
         with tempfile.TemporaryDirectory(prefix="eval-ranking-") as tmp:
-            table[collection.name] = measure_collection(collection, Path(tmp))
+            workdir = args.keep_index / collection.name if args.keep_index else Path(tmp)
+            table[collection.name] = measure_collection(collection, workdir)
         counts[collection.name] = len(collection.queries)
-    print("\n".join(report(table, counts)))
+        print(row(collection.name, counts[collection.name], table[collection.name]), flush=True)
+    if table:
+        print(row("mean", sum(counts.values()), mean_row(table)), flush=True)
     return 0
 
 

@@ -5,11 +5,12 @@ Usage: python bench/memory.py [--queries 60] [--title-kb 200] [--articles 100]
 
 The attack from issue 14: articles whose sidecar titles are ~200 KB each, and distinct
 queries that each match all of them, so every result page holds 100 such titles (20 MB)
-and the result cache keeps them. It builds that corpus in a temporary folder, starts `searchapp serve --workers 1`
-on it (127.0.0.1, a free port), sends --queries distinct searches to /api/search and /search,
-and prints the worker's resident memory (VmRSS) after the first search and after the
-last, and the growth. With --before, the same run is made first against a server started
-from another source tree (e.g. `git archive <commit> | tar -x -C DIR`), as the baseline.
+and the result cache keeps them. It builds that corpus in a temporary folder, starts
+`searchapp serve --workers 1` on it (127.0.0.1, a free port), sends --queries distinct
+searches to /api/search and /search, and prints the worker's resident memory (VmRSS)
+after the first search and after the last, and the growth. With --before, the same run
+is made first against a server started from another source tree (e.g. `git archive
+<commit> | tar -x -C DIR`), as the baseline.
 Nothing is asserted.
 """
 

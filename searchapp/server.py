@@ -33,6 +33,12 @@ REQUEST_LINE_BYTES = 128 * 1024
 HEADER_SECONDS = 5
 # No route takes a request body; one is read whole before the app runs (see _StopWhenGone).
 MAX_BODY_BYTES = 64 * 1024
+# A client that stops reading its answer: while the server's write buffer is full, the
+# client must take at least WRITE_PROGRESS_BYTES of it every WRITE_STALL_SECONDS (about
+# 3 KB/s), or the connection is closed. Before, a client that asked for a big export and
+# read nothing held its thread for as long as it liked (42 s and counting, one thread).
+WRITE_STALL_SECONDS = 10
+WRITE_PROGRESS_BYTES = 32 * 1024
 
 
 class _HeaderDeadline(ASGIProtocol):
@@ -41,12 +47,53 @@ class _HeaderDeadline(ASGIProtocol):
 
     gunicorn arms that timer only between requests, so a first request that never finishes
     its headers held its connection for ever. The timer is cancelled once headers are in.
+    Writes have a deadline too (WRITE_STALL_SECONDS).
     """
+
+    _write_stall = None  # the timer armed while the transport's write buffer is full
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         if self._request_ready is not None:  # an HTTP/1 connection
             self._arm_keepalive_timer()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._write_stall is None:
+            self._watch_writes(self.transport.get_write_buffer_size())
+
+    def _watch_writes(self, buffered: int) -> None:
+        self._write_stall = self.worker.loop.call_later(
+            WRITE_STALL_SECONDS, self._writes_checked, buffered
+        )
+
+    def _writes_checked(self, buffered_before: int) -> None:
+        # Nothing is added to the buffer while it is full (gunicorn's send() waits), so
+        # what left it is what the client read (into the kernel's buffers, then its own).
+        buffered = self.transport.get_write_buffer_size()
+        if buffered_before - buffered >= WRITE_PROGRESS_BYTES:
+            self._watch_writes(buffered)  # slow, but reading
+        else:
+            self._write_stall = None
+            self.transport.abort()
+
+    def resume_writing(self) -> None:
+        self._cancel_write_stall()
+        super().resume_writing()
+
+    def connection_lost(self, exc) -> None:
+        self._cancel_write_stall()
+        super().connection_lost(exc)
+        # gunicorn leaves a send() that waits for a full buffer to drain waiting for ever
+        # once the connection is gone, and the request's thread behind it (in a2wsgi's
+        # queue) with it: let it through; sends to a closed connection are dropped.
+        if self._flow_control is not None:
+            self._flow_control.resume_writing()
+
+    def _cancel_write_stall(self) -> None:
+        if self._write_stall is not None:
+            self._write_stall.cancel()
+            self._write_stall = None
 
     def _send_error_response(self, status, message, extra_headers=()) -> None:
         headers = (*extra_headers, *SECURITY_HEADERS.items())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from searchapp.build import rebuild_index
 from searchapp.engine.search import SearchRequest, search
 from searchapp.engine.typos import Correction, allowed_typos, candidate_words
-from tests.conftest import open_built
+from tests.conftest import make_corpus, open_built
 
 # Ten articles spell the name right, one spells it wrong; "Lavrov" is in two.
 ARTICLES = {
@@ -92,3 +93,21 @@ def test_only_plain_words_are_candidates(text, words):
 def test_the_notice_keeps_the_typed_case():
     assert Correction("SCHWARZENEGER", "schwarzenegger").shown() == "SCHWARZENEGGER"
     assert Correction("schwarzeneger", "schwarzenegger").shown() == "schwarzenegger"
+
+
+def test_a_swap_of_two_letters_is_one_typo(live):
+    page = search(live, SearchRequest(q="Schwarzenegegr"))
+    assert page.total == 10 and page.notice == "Including results for Schwarzenegger."
+
+
+def test_words_added_by_a_rebuild_are_close_words_at_once(tmp_path, open_live):
+    corpus = make_corpus(tmp_path, {"wrong": ARTICLES["wrong"], "lavrov1": ARTICLES["lavrov1"]})
+    rebuild_index(corpus, tmp_path / "index")
+    live = open_live(tmp_path / "index")
+    # The first generation has no common close word (and its word lists are now read)...
+    assert search(live, SearchRequest(q="Schwarzeneger")).notice is None
+    make_corpus(tmp_path, {name: text for name, text in ARTICLES.items() if "right" in name})
+    rebuild_index(corpus, tmp_path / "index", incremental=True)
+    # ...the next one has ten articles with it, and its own lists.
+    page = search(live, SearchRequest(q="Schwarzeneger"))
+    assert page.notice == "Including results for Schwarzenegger." and page.total == 11
