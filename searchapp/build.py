@@ -24,8 +24,10 @@ from .engine import (
     SCHEMA_VERSION,
     built_with_this_schema,
     content_hashes,
+    join_parts,
     read_profiles,
     write_articles,
+    write_part,
 )
 from .ingest.clean import find_site_template_lines, find_template_lines
 from .ingest.corpusmeta import harmonise
@@ -382,8 +384,12 @@ def clean_one(source: Source, template_lines: frozenset[str]) -> Article | Skipp
         return SkippedFile(source.path, f"could not be cleaned ({type(error).__name__}: {error})")
 
 
+def _workers(procs: int | None) -> int:
+    return procs if procs is not None else min(2, os.cpu_count() or 1)
+
+
 def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | None) -> Iterable:
-    workers = procs if procs is not None else min(2, os.cpu_count() or 1)
+    workers = _workers(procs)
     if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
         return map(clean_one, sources, repeat(template_lines))
     # The workers die with the build: kill -9 of the build left them running for ever.
@@ -405,9 +411,9 @@ def _or_build_error(results: Iterable) -> Iterable:
         raise _lost_worker() from None
 
 
-def _lost_worker() -> BuildError:
+def _lost_worker(job: str = "cleaning") -> BuildError:
     return BuildError(
-        "a cleaning worker process died (killed, or out of memory); nothing was published"
+        f"a {job} worker process died (killed, or out of memory); nothing was published"
     )
 
 
@@ -452,14 +458,40 @@ def _write(
             warnings.extend(FileWarning(article.source_path, note) for note in article.notes)
             yield article
 
-    indexed = write_articles(
-        build_dir,
-        harmonised(),
-        new=plan.full,
-        delete=plan.stale,
-    )
+    workers = _workers(procs)
+    if plan.full and workers > 1 and len(articles) >= PARALLEL_THRESHOLD:
+        indexed = _write_parts(build_dir, list(harmonised()), workers)
+    else:
+        indexed = write_articles(build_dir, harmonised(), new=plan.full, delete=plan.stale)
     counts = {"indexed": indexed, "removed_blocks": removed_blocks, "fallbacks": fallbacks}
     return {**counts, "titles": titles}, added
+
+
+def _write_parts(build_dir: Path, articles: list[Article], workers: int) -> int:
+    """Write a full build as `workers` parts side by side, this process writing the last.
+
+    Writing postings is two thirds of a build and runs in Python, so one writer kept one
+    core busy and the other idle (bench/PERF.md). Parts are runs of consecutive articles,
+    so the joined index numbers documents as one writer would. A worker that dies fails
+    the build (the pool notices), where Whoosh's own multiprocess writer hung.
+    """
+    size = -(-len(articles) // workers)  # ceiling division
+    chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+    parts = [build_dir / f"part-{i}" for i in range(len(chunks))]
+    pool = ProcessPoolExecutor(max_workers=len(chunks) - 1, initializer=_die_with_parent)
+    try:
+        others = [
+            pool.submit(write_part, part, chunk, len(chunks))
+            for part, chunk in zip(parts[:-1], chunks[:-1], strict=True)
+        ]
+        write_part(parts[-1], chunks[-1], len(chunks))
+        for future in others:
+            future.result()
+    except BrokenProcessPool:
+        raise _lost_worker("writing") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return join_parts(build_dir, parts)
 
 
 def _examples(titles: list[str], index_dir: Path, previous: _Previous | None) -> list[str]:

@@ -28,12 +28,16 @@ def typed_forms(words: list[str]) -> list[str]:
     return forms + ["zzzzqx"]
 
 
-def assert_same_suggestions(searcher) -> None:
+def assert_same_suggestions(searcher, whoosh_searcher=None) -> None:
+    """Our corrector on `searcher` offers what Whoosh's offers on `whoosh_searcher` (the
+    same one by default)."""
     reader = searcher.reader()
+    whoosh_reader = (whoosh_searcher or searcher).reader()
     words = [b.decode() for b in reader.lexicon(SPELLING_FIELD)]
+    assert words == [b.decode() for b in whoosh_reader.lexicon(SPELLING_FIELD)]
     assert len(words) > 300
     ours = VocabularyCorrector(reader, SEARCH_FIELD, Vocabulary())
-    whoosh = ReaderCorrector(reader, SEARCH_FIELD, reader.schema[SEARCH_FIELD])
+    whoosh = ReaderCorrector(whoosh_reader, SEARCH_FIELD, whoosh_reader.schema[SEARCH_FIELD])
     for text in typed_forms(words[:: len(words) // 30]):  # Whoosh takes ~10 ms a word
         for maxdist, prefix in ((1, 1), (2, 1), (2, 0), (1, 2)):
             if len(text) <= prefix:  # Whoosh's automaton fails on those (callers ask 3+)
@@ -52,25 +56,29 @@ def test_one_segment(shipped):
         assert_same_suggestions(searcher)
 
 
+LATE = (
+    "Parliament debated the fisheries bill late into the night.\n\n"
+    "Ministers said the quotas would be reviewed in spring.\n"
+)
+
+
 @pytest.fixture(scope="module")
-def two_segments(tmp_path_factory):
-    """The shipped corpus built, then a few more articles added by an incremental build."""
+def built_both_ways(tmp_path_factory):
+    """The shipped corpus plus one article, as two segments (an incremental build added
+    the article) and as one (a full build of the same files)."""
     root = tmp_path_factory.mktemp("segments")
     corpus = root / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
-    rebuild_index(corpus, root / "index")
-    (corpus / "late.txt").write_text(
-        "Parliament debated the fisheries bill late into the night.\n\n"
-        "Ministers said the quotas would be reviewed in spring.\n",
-        encoding="utf-8",
-    )
-    rebuild_index(corpus, root / "index", incremental=True)
-    return root / "index"
+    rebuild_index(corpus, root / "two")
+    (corpus / "late.txt").write_text(LATE, encoding="utf-8")
+    rebuild_index(corpus, root / "two", incremental=True)
+    rebuild_index(corpus, root / "one")
+    return root / "two", root / "one"
 
 
-def test_several_segments_and_the_searcher_uses_it(two_segments, open_live):
-    live = open_live(two_segments)
-    with live.searcher() as (_, searcher):
-        assert not searcher.reader().is_atomic()
+def test_several_segments_offer_what_one_segment_does(built_both_ways, open_live):
+    two, one = (open_live(index) for index in built_both_ways)
+    with two.searcher() as (_, searcher), one.searcher() as (_, whoosh_searcher):
+        assert not searcher.reader().is_atomic() and whoosh_searcher.reader().is_atomic()
         assert isinstance(searcher.corrector(SEARCH_FIELD), VocabularyCorrector)
-        assert_same_suggestions(searcher)
+        assert_same_suggestions(searcher, whoosh_searcher)

@@ -23,7 +23,14 @@ from .query import (
 from .schema import SCHEMA_VERSION, built_with_this_schema
 from .search import MAX_EXPORT_ROWS, export, search, validate
 from .synonyms import Synonyms, SynonymsError, load_synonyms
-from .writing import PARALLEL_THRESHOLD, content_hashes, read_profiles, write_articles
+from .writing import (
+    PARALLEL_THRESHOLD,
+    content_hashes,
+    join_parts,
+    read_profiles,
+    write_articles,
+    write_part,
+)
 
 __all__ = [
     "MAX_COMPLETION_CHARS",
@@ -54,6 +61,7 @@ __all__ = [
     "get_story",
     "highlight_article",
     "load_synonyms",
+    "join_parts",
     "read_profiles",
     "related",
     "search",
@@ -62,4 +70,5 @@ __all__ = [
     "story_link",
     "validate",
     "write_articles",
+    "write_part",
 ]

@@ -10,6 +10,8 @@ from math import log
 
 from whoosh.scoring import BM25F, BM25FScorer, WeightingModel
 
+from .whoosh_private import document_lengths
+
 # The usual BM25 constants (Lucene's and Elasticsearch's defaults). Other values moved
 # SciFact and our judged queries in opposite directions, by less than 0.01 (bench/RANKING.md).
 K1 = 1.2
@@ -48,10 +50,7 @@ class BM25(BM25F):
         key = (segment.segment_id(), fieldname)
         lengths = self._lengths.get(key)
         if lengths is None:
-            reader = searcher.reader()
-            length = searcher.doc_field_length
-            count = reader.doc_count_all()
-            lengths = self._lengths[key] = [length(d, fieldname, 1) for d in range(count)]
+            lengths = self._lengths[key] = document_lengths(searcher.reader(), fieldname, 1)
         return lengths
 
 

@@ -4,9 +4,11 @@ Whoosh's corrector finds the words within an edit distance by stepping a Levensh
 automaton through the term file on disk: 50-190 ms a word at 21k Reuters articles, the
 slowest 1% of searches. Here a generation reads its spelling words once, grouped by first
 letter, and rapidfuzz measures the distances in C. The words offered, and their order, are
-Whoosh's: the same distance (Levenshtein on one segment, where Whoosh uses its automaton;
-optimal string alignment on several, where it uses its Damerau-Levenshtein function), the
-same prefix rule and the same ranking by frequency (tests/test_vocabulary.py compares).
+those of Whoosh's corrector on an index of one segment: Levenshtein distance, the same
+prefix rule, the same ranking by frequency (tests/test_vocabulary.py compares). On several
+segments Whoosh switches to another distance (Damerau-Levenshtein, which forgives a swap
+of two letters); here the offer does not depend on how the index is split, since a full
+build writes two segments side by side (build._write_parts).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import threading
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from .schema import SPELLING_FIELD
 from .whoosh_private import CandidateCorrector
@@ -52,11 +54,10 @@ class VocabularyCorrector(CandidateCorrector):
         self.vocabulary = vocabulary
 
     def candidates(self, text: str, maxdist: int, prefix: int) -> list[str]:
-        # Whoosh's multi-segment reader compares whole words with Damerau-Levenshtein (the
-        # restricted kind: optimal string alignment); one segment uses its automaton.
-        scorer = Levenshtein.distance if self.reader.is_atomic() else OSA.distance
         words = self.vocabulary.starting_with(self.reader, text[:prefix])
-        close = process.extract(text, words, scorer=scorer, score_cutoff=maxdist, limit=None)
+        close = process.extract(
+            text, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None
+        )
         return [word for word, _, _ in close]
 
 

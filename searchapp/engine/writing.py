@@ -7,6 +7,7 @@ result through store.py; this module is the only one that opens an index for wri
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Collection, Iterable
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
@@ -15,10 +16,12 @@ from whoosh import index as whoosh_index
 
 from ..model import Article
 from .schema import build_schema, to_document
-from .whoosh_private import look_up_length_columns_once
+from .whoosh_private import join_segments, look_up_length_columns_once
 
 # Below this many articles a pool of cleaning processes (build.py) costs more than it saves.
 PARALLEL_THRESHOLD = 200
+# Whoosh's in-memory posting pool per writer, split between the writers of one build.
+POOL_MB = 256
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -75,15 +78,41 @@ def write_articles(
     # Separate segment files are opened lazily; a compound file is copied into memory.
     # One writer in this process, so docnums follow the articles' order: Whoosh's
     # multiprocess writer hung for ever at 0% CPU when one of its processes died (a full
-    # disk), and dropped that process's documents. It cancels on an exception.
-    with ix.writer(compound=False, limitmb=256) as writer:
-        look_up_length_columns_once(writer)
+    # disk), and dropped that process's documents. It cancels on an exception. A large
+    # full build writes parts side by side in build.py's pool instead (write_part).
+    with ix.writer(compound=False, limitmb=POOL_MB) as writer:
         for doc_id in delete:
             writer.delete_by_term("id", doc_id)
-        for article in articles:
-            writer.add_document(**to_document(_without_surrogates(article)))
+        _add(writer, articles)
     with ix.reader() as reader:
         return reader.doc_count()
+
+
+def write_part(part_dir: Path, articles: Iterable[Article], parts: int) -> None:
+    """Write `articles` as a new index of one segment in part_dir, one of `parts` written
+    side by side (each in its own process); join_parts() then makes them one index."""
+    part_dir.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(part_dir), build_schema())
+    with ix.writer(compound=False, limitmb=POOL_MB // parts) as writer:
+        _add(writer, articles)
+
+
+def join_parts(build_dir: Path, part_dirs: list[Path]) -> int:
+    """Make build_dir one index of the parts' segments, in order; return its article count.
+
+    Documents keep the order of the parts, so docnums are those one writer would give.
+    """
+    join_segments(build_dir, part_dirs, build_schema())
+    for part in part_dirs:
+        shutil.rmtree(part)
+    with whoosh_index.open_dir(str(build_dir)).reader() as reader:
+        return reader.doc_count()
+
+
+def _add(writer, articles: Iterable[Article]) -> None:
+    look_up_length_columns_once(writer)
+    for article in articles:
+        writer.add_document(**to_document(_without_surrogates(article)))
 
 
 def _without_surrogates(value):
