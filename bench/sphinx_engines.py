@@ -33,14 +33,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ranx import Qrels, Run, evaluate
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import reuters  # noqa: E402
 from beir import MissingCollectionError, load_collection, write_corpus  # noqa: E402
+from ir_metrics import ndcg  # noqa: E402  (plain Python; ranx is not a dependency)
 
 from searchapp import create_app, engine  # noqa: E402
 from searchapp.build import clean_corpus, rebuild_index  # noqa: E402
@@ -70,13 +69,10 @@ EXIT_MISSING = 3
 
 
 def ndcg10(qrels: dict, rankings: dict) -> float:
-    run = {
-        q: {d: float(len(r) - i) for i, d in enumerate(r)} or {"-": 0.0}
-        for q, r in rankings.items()
-    }
-    qrels = {q: g for q, g in qrels.items() if g}
-    run = {q: run[q] for q in qrels}
-    return float(evaluate(Qrels(qrels), Run(run), "ndcg@10", make_comparable=True))
+    """Mean nDCG@10 over the queries with a judged document (an unranked query scores 0)."""
+    judged = {q: grades for q, grades in qrels.items() if grades}
+    scores = [ndcg(grades, rankings.get(q, []), k=10) for q, grades in judged.items()]
+    return sum(scores) / len(scores) if scores else 0.0
 
 
 def rank_all(engine, queries: dict[str, str], stems: dict[str, str]) -> dict[str, list[str]]:
