@@ -191,3 +191,20 @@ def test_a_quoted_phrase_keeps_its_stop_words(tmp_path, open_live):
     assert ids(live, "the who played") == {"band", "question"}  # unquoted: "who played"
     assert ids(live, '"to be or not to be"') == {"hamlet"}
     assert ids(live, '"the"') == {"band", "question", "hamlet", "other"}
+
+
+def test_rewrite_leaves_reaches_both_parts_and_leaves_exclusions_when_asked():
+    from whoosh import query as wq
+
+    from searchapp.engine.query import rewrite_leaves
+
+    def upper(node):
+        return wq.Term(node.fieldname, node.text.upper()) if isinstance(node, wq.Term) else node
+
+    maybe = rewrite_leaves(wq.AndMaybe(wq.Term("text", "a"), wq.Term("text", "b")), upper, False)
+    assert (maybe.a.text, maybe.b.text) == ("A", "B")  # the parts Whoosh matches with
+    assert [t.text for t in maybe.subqueries] == ["A", "B"]
+    kept = rewrite_leaves(wq.AndNot(wq.Term("text", "a"), wq.Term("text", "b")), upper, False)
+    assert (kept.a.text, kept.b.text) == ("A", "b")
+    widened = rewrite_leaves(wq.Not(wq.Term("text", "b")), upper, True)
+    assert widened.query.text == "B"

@@ -11,6 +11,7 @@ import copy
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import qparser, query
@@ -373,3 +374,32 @@ def parse_user_query(text: str, schema: Schema, match: str = "all") -> ParsedQue
             plain_words=True,
         )
     return ParsedQuery(parsed, fixed, notice=" ".join(n + "." for n in notes) or None)
+
+
+def rewrite_leaves(
+    q: query.Query, leaf: Callable[[query.Query], query.Query], exclusions: bool
+) -> query.Query:
+    """`q` with each word or phrase replaced by `leaf(node)` (which returns it unchanged to
+    keep it). Excluded words (-word, NOT word) are rewritten only when `exclusions` is true.
+
+    Whoosh's two-part queries (AndNot, AndMaybe, Require) keep their parts in `a` and `b`
+    as well as in `subqueries`, so both are set.
+    """
+
+    def walk(node: query.Query) -> query.Query:
+        if isinstance(node, query.Not):
+            return query.Not(walk(node.query)) if exclusions else node
+        if isinstance(node, query.BinaryQuery):
+            rewritten = copy.copy(node)
+            rewritten.a = walk(node.a)
+            excluded = isinstance(node, query.AndNot) and not exclusions
+            rewritten.b = node.b if excluded else walk(node.b)
+            rewritten.subqueries = (rewritten.a, rewritten.b)
+            return rewritten
+        if isinstance(node, query.CompoundQuery):
+            rewritten = copy.copy(node)
+            rewritten.subqueries = [walk(sub) for sub in node.subqueries]
+            return rewritten
+        return leaf(node)
+
+    return walk(q)

@@ -9,8 +9,6 @@ all-English index (every BEIR collection) gets its query back unchanged.
 
 from __future__ import annotations
 
-import copy
-
 from whoosh import query as wq
 
 from .analysis import (
@@ -21,6 +19,7 @@ from .analysis import (
     fold_word,
     is_stop_word,
 )
+from .query import rewrite_leaves
 from .schema import SEARCH_FIELD
 
 # Words of a query looked at: the bounds in query.py keep a query far below this anyway.
@@ -66,17 +65,6 @@ def in_languages(q: wq.Query, text: str, languages: frozenset[str]) -> wq.Query:
                 if words != list(node.words):
                     phrases.append(wq.Phrase(SEARCH_FIELD, words, slop=node.slop, boost=node.boost))
             return wq.Or(phrases) if len(phrases) > 1 else node
-        if isinstance(node, wq.Not):
-            return wq.Not(widen(node.query))
-        if isinstance(node, wq.BinaryQuery):  # AndNot, AndMaybe, Require: a and b
-            widened = copy.copy(node)
-            widened.a, widened.b = widen(node.a), widen(node.b)
-            widened.subqueries = (widened.a, widened.b)
-            return widened
-        if isinstance(node, wq.CompoundQuery):
-            widened = copy.copy(node)
-            widened.subqueries = [widen(sub) for sub in node.subqueries]
-            return widened
         return node
 
-    return widen(q)
+    return rewrite_leaves(q, widen, exclusions=True)

@@ -9,7 +9,6 @@ from 5, two from 9. Quoted words, `word~`, prefixes and exclusions are left as t
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from whoosh import query as wq
 
 from . import budget
 from .analysis import analyse_word, fold_typography, fold_word, is_stop_word
-from .query import OPERATORS
+from .query import OPERATORS, rewrite_leaves
 from .schema import SEARCH_FIELD
 
 ONE_TYPO_FROM = 5  # letters
@@ -106,20 +105,13 @@ def with_corrections(q: wq.Query, corrections: list[Correction]) -> wq.Query:
     stems = {analyse_word(c.typed): analyse_word(c.word) for c in corrections}
 
     def swap(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Not):
-            return node  # -word excludes the word as typed, nothing more
-        if isinstance(node, wq.AndNot):
-            return wq.AndNot(swap(node.a), node.b)
         if type(node) is wq.Term and node.fieldname == SEARCH_FIELD and node.text in stems:
             close = wq.Term(SEARCH_FIELD, stems[node.text], boost=node.boost * TYPO_WEIGHT)
             return wq.Or([node, close])
-        if isinstance(node, wq.CompoundQuery):
-            swapped = copy.copy(node)
-            swapped.subqueries = [swap(sub) for sub in node.subqueries]
-            return swapped
         return node
 
-    return swap(q)
+    # -word excludes the word as typed, nothing more.
+    return rewrite_leaves(q, swap, exclusions=False)
 
 
 def notice(corrections: list[Correction]) -> str:
