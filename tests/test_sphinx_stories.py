@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 
 import pytest
 
@@ -78,9 +77,7 @@ def test_results_show_one_of_each_copy_group(sphinx):
     ids=["ferry", "no-collapse", "story", "by-date", "browse", "browse-all"],
 )
 def test_both_engines_fold_the_same(copies, sphinx, open_live, request_):
-    # Whoosh widens names to their variants; the cluster does not (README), so compare
-    # without it.
-    whoosh = search(open_live(copies[1]), replace(request_, variants=False))
+    whoosh = search(open_live(copies[1]), request_)
     assert _shape(sphinx.search(request_)) == _shape(whoosh)
 
 

@@ -16,15 +16,16 @@ from .conftest import COPIES_CORPUS, SHIPPED_CORPUS, make_corpus
 LAVROV = 5  # every shipped article is about his visit
 
 
-@pytest.mark.parametrize(
-    ("query", "exact"),
-    [
-        ("Sergei Lavrov", {"004_e1ed85ff018da8e5"}),
-        ("Sergey Lavrov", {"000_0094f72c2f52c878", "001_6241d4b8cf09680f",
-                           "002_6788b64cebcbb2f1", "003_a1ea1cffb5fc2919"}),
-        ("Lvrov", {"003_a1ea1cffb5fc2919"}),
-    ],
-)  # fmt: skip
+# Each spelling of Lavrov's name, and the articles that spell it so (they rank first).
+SPELLINGS = [
+    ("Sergei Lavrov", {"004_e1ed85ff018da8e5"}),
+    ("Sergey Lavrov", {"000_0094f72c2f52c878", "001_6241d4b8cf09680f",
+                       "002_6788b64cebcbb2f1", "003_a1ea1cffb5fc2919"}),
+    ("Lvrov", {"003_a1ea1cffb5fc2919"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "exact"), SPELLINGS)
 def test_every_spelling_finds_all_five_with_the_exact_one_first(shipped, query, exact):
     page = search(shipped, SearchRequest(q=query))
     assert page.total == LAVROV

@@ -26,10 +26,11 @@ from .. import store
 from ..ingest.groups import Groups, read_groups
 from ..model import CorpusStats, SearchappError
 from ..timeline import parse_day
-from .analysis import analyse_word, stemming_language
+from .analysis import stemming_language
 from .budget import QueryTooExpensiveError
 from .ranking import weighting
 from .schema import built_with_this_schema
+from .variants import NameSpellings
 from .vocabulary import Vocabulary, corrector_for
 from .whoosh_private import raised_in_whoosh
 
@@ -80,8 +81,7 @@ class Generation:
     copy_group: array
     story_group: array
     docnums: dict[str, int]  # article id -> docnum
-    # Indexed form of a name spelling -> the indexed forms of its variants (groups.variants).
-    variant_terms: dict[str, tuple[str, ...]]
+    spellings: NameSpellings  # the name variants of groups.variants, by indexed form
     # The languages the text field is stemmed in (analysis.in_language): queries search
     # each word's stem in every one of them (stemming.py).
     stemmed_in: frozenset[str] = frozenset({"en"})
@@ -307,17 +307,9 @@ def _open_generation(index_dir: Path, name: str) -> Generation:
         copy_group=_group_numbers(groups.copies, ids),
         story_group=_group_numbers(groups.stories, ids),
         docnums={article_id: docnum for docnum, article_id in enumerate(ids)},
-        variant_terms=_variant_terms(groups.variants),
+        spellings=NameSpellings.of(groups.variants),
         stemmed_in=frozenset(map(stemming_language, set(facets.language))),
     )
-
-
-def _variant_terms(variants: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    terms: dict[str, tuple[str, ...]] = {}
-    for word, others in variants.items():
-        form = analyse_word(word)
-        terms[form] = tuple(dict.fromkeys(f for f in map(analyse_word, others) if f != form))
-    return terms
 
 
 def _group_numbers(groups, ids: list[str]) -> array:

@@ -31,7 +31,7 @@ from ..model import (
 )
 from ..timeline import histogram
 from . import budget, typos
-from .analysis import analyse_word, fold_typography
+from .analysis import fold_typography
 from .budget import time_budget
 from .compounds import compound_groups
 from .highlight import hit_snippets
@@ -49,6 +49,7 @@ from .schema import SEARCH_FIELD, from_stored
 from .spelling import did_you_mean
 from .stemming import in_languages
 from .synonyms import Synonyms
+from .variants import SPELLING_TIER, variants_notice, widen_names
 from .whoosh_private import filter_docnums
 
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
@@ -481,55 +482,18 @@ def _filters(request: SearchRequest) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
-# Added to a score once per name spelled as typed: BM25 scores stay far below it.
-SPELLING_TIER = 1_000_000.0
-# A variant spelling scores at this fraction of the spelling typed, so articles that use
-# the typed spelling rank first.
-VARIANT_BOOST = 0.3
-
-
 def _with_variants(parsed: ParsedQuery, gen, notices: list[str]) -> tuple[ParsedQuery, frozenset]:
-    """Search each name word also under the corpus's other spellings of it.
+    """Search each name word also under the corpus's other spellings of it (variants.py).
 
     Only bare words are widened: a quoted phrase ("Sergei Lavrov") means that spelling.
     Returns the query and the widened terms as typed, (field, bytes) like a matcher's.
     """
-    table = gen.variant_terms
-    if not table:
-        return parsed, frozenset()
-    widened: dict[str, tuple[str, ...]] = {}
-
-    def widen(node: wq.Query) -> wq.Query:
-        if type(node) is not wq.Term or node.fieldname != SEARCH_FIELD:
-            return node
-        others = table.get(node.text)
-        if not others:
-            return node
-        widened[node.text] = others
-        variants = [wq.Term(SEARCH_FIELD, o, boost=node.boost * VARIANT_BOOST) for o in others]
-        return wq.Or([node, *variants])
-
-    query = parsed.query.accept(widen)
+    query, widened = widen_names(parsed.query, gen.spellings)
     if not widened:
         return parsed, frozenset()
-    spelled = "; ".join(
-        f"{', '.join(_spelling(gen, o) for o in others)} for {_spelling(gen, word)}"
-        for word, others in widened.items()
-    )
-    notices.append(
-        f"Also searched for other spellings used in these articles: {spelled}. "
-        "Quote a name, or set variants=false, for the exact spelling only."
-    )
+    notices.append(variants_notice(gen.spellings, widened))
     typed = frozenset((SEARCH_FIELD, word.encode("utf-8")) for word in widened)
     return ParsedQuery(query, parsed.text, parsed.notice, parsed.plain_words), typed
-
-
-def _spelling(gen, form: str) -> str:
-    """A readable spelling for an indexed word form: the corpus's own, capitalised."""
-    for word in gen.groups.variants:
-        if analyse_word(word) == form:
-            return word.capitalize()
-    return form
 
 
 def _with_groups(hit: Hit, gen, searcher, folded: int) -> Hit:

@@ -19,6 +19,7 @@ from ..schema import SECTION_WEIGHTS
 
 COLOURS = ("a", "b")
 FIELDS = tuple(SECTION_WEIGHTS)  # title, lead, headings, body, authors, outlet
+QUOTES = "quotes"  # the article's quoted statements, a field of their own
 ARTICLES = "articles"  # the index name stem; "articles_a" and "articles_b" on every node
 META = "meta"  # on the master: one row naming the live colour, its generation and stats
 TEMPLATE = "template"  # on the master: empty, holds the tokenizer settings CALL SNIPPETS uses
@@ -220,6 +221,7 @@ def _article_index(layout: Layout, node: Node, colour: str) -> str:
             f"path = {layout.node_dir(node) / 'data' / f'{ARTICLES}_{colour}'}",
             "rt_mem_limit = 256M",
             *(f"rt_field = {name}" for name in FIELDS),
+            f"rt_field = {QUOTES}",  # quote:"..." only: a plain query searches FIELDS
             "rt_attr_string = article_id",
             "rt_attr_string = outlet_value",
             "rt_attr_string = content_hash",  # what --incremental compares
@@ -228,6 +230,7 @@ def _article_index(layout: Layout, node: Node, colour: str) -> str:
             "rt_attr_bigint = date_key",
             "rt_attr_multi_64 = author_ids",
             "rt_attr_multi_64 = speaker_ids",  # who is quoted (documents.speaker_id)
+            "rt_attr_multi_64 = name_forms",  # capitalised words: ranks names as typed first
             "rt_attr_uint = language",  # ISO 639-1 code as a number (documents.language_number)
             "rt_attr_string = profile",  # what grouping reads back (ingest/profile.py)
             "rt_attr_bigint = copy_key",  # GROUP BY keys: copies and stories fold by them

@@ -6,11 +6,12 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from ...ingest.name_variants import MIN_LETTERS
 from ...ingest.profile import profile_of, profile_text
 from ...model import Article, RemovedBlock
-from ..analysis import SECTION_BREAK
+from ..analysis import SECTION_BREAK, WORD_PATTERN, analyse_word
 from ..schema import parse_published, weighted_text
-from .config import FIELDS
+from .config import FIELDS, QUOTES
 
 # Undated articles sort after every dated one (as in the Whoosh engine's date rank).
 UNDATED = -(2**62)
@@ -40,6 +41,23 @@ def name_id(name: str) -> int:
 def speaker_id(name: str) -> int:
     """A speaker's numeric id, for the speaker_ids MVA (the speaker facet and filter)."""
     return _hash64("speaker:" + name)
+
+
+def name_form_id(form: str) -> int:
+    """A name word's id (its indexed form), for the name_forms MVA."""
+    return _hash64("name:" + form)
+
+
+def name_forms(sections: dict[str, str]) -> list[int]:
+    """Ids of the indexed forms of the capitalised words in an article's sections.
+
+    The variants of a name are learned among capitalised words (ingest/name_variants.py);
+    this says which spellings an article holds, so a search ranks those holding a name
+    as typed above those holding only its variants, as the Whoosh engine does from its
+    term matchers. (A spelling written only in lower case is not counted here.)
+    """
+    words = {w for text in sections.values() for w in WORD_PATTERN.findall(text) if w[:1].isupper()}
+    return sorted({name_form_id(analyse_word(w)) for w in words if len(w) >= MIN_LETTERS})
 
 
 def group_key(kind: str, first_id: str) -> int:
@@ -78,6 +96,7 @@ def to_row(article: Article) -> dict:
     """
     published = parse_published(article.published)
     profile = profile_of(article)
+    searched = sections(article)
     speakers = sorted({q.speaker.replace(",", " ") for q in profile.quotes if q.speaker})
     stored = {
         "id": article.id,
@@ -97,7 +116,8 @@ def to_row(article: Article) -> dict:
     }
     return {
         "id": doc_id(article.id),
-        **sections(article),
+        **searched,
+        QUOTES: "\n\n".join(q.text for q in profile.quotes),
         "article_id": article.id,
         "outlet_value": article.outlet or "",
         "content_hash": article.content_hash,
@@ -106,6 +126,7 @@ def to_row(article: Article) -> dict:
         "date_key": date_key(article.published),
         "author_ids": sorted({name_id(a.replace(",", " ")) for a in article.authors if a.strip()}),
         "speaker_ids": sorted({speaker_id(name) for name in speakers}),
+        "name_forms": name_forms(searched),
         "language": language_number(article.language),
         "profile": profile_text(profile),
         "copy_key": doc_id(article.id),

@@ -37,6 +37,7 @@ from ..live_index import IndexUnavailableError
 from ..query import OPERATORS, has_syntax, words_of
 from ..schema import SECTION_WEIGHTS
 from ..search import FACET_LIMIT, MAX_EXPORT_ROWS, validate
+from ..variants import NameSpellings, variants_notice, widen_names
 from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
@@ -47,6 +48,7 @@ from .documents import (
     from_stored,
     language_code,
     language_number,
+    name_form_id,
     name_id,
     speaker_id,
 )
@@ -60,6 +62,10 @@ WEIGHT_SCALE = 10
 K1, B = 1.2, 0.75
 # weight() is an integer: the BM25F value times this keeps four decimals.
 SCORE_SCALE = 100_000
+# A name spelled as typed, in weight() units: above any BM25F value times SCORE_SCALE, and
+# MAX_TIERS of them below 2**31 (weight() is a 32-bit integer).
+TIER_WEIGHT = 100_000_000
+MAX_TIERS = 20
 DEFAULT_TIMEOUT_MS = 3_000
 RELATED_LIMIT = 5
 RELATED_TERMS = 8  # distinctive body words a related-articles query ORs together
@@ -78,7 +84,7 @@ _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 LENGTH = "+".join(f"{name}_len" for name in SECTION_WEIGHTS)
 
 
-def ranker(avg_length: float) -> str:
+def ranker(avg_length: float, typed: tuple[str, ...] = ()) -> str:
     """BM25F over the weighted sections, as an expression of searchd's ranking factors.
 
     Sphinx 2.2's own bm25a()/bm25f() length-normalise with per-field averages that RT
@@ -88,11 +94,17 @@ def ranker(avg_length: float) -> str:
     and the average article length, counted at build time, as a constant. tf_idf and
     hit_count are sums over the query's words, so the saturation uses the matched words'
     mean weighted count: exact for one word, an approximation for several.
+
+    With `typed` (indexed forms of names widened to their variants), each of them an
+    article holds as typed (its name_forms) adds TIER_WEIGHT, as SPELLING_TIER does in
+    Whoosh. (In the ranker, not a select expression: FACET beside an expression column
+    failed on a distributed index in 2.2.)
     """
     norm = f"({1 - B:g}+{B:g}*({LENGTH})/{max(avg_length, 1.0):.3f})"
     tf = "sum(user_weight*hit_count)/doc_word_count"
     k1 = K1 * WEIGHT_SCALE
-    return f"expr('{SCORE_SCALE}*sum(user_weight*tf_idf)/({tf}+{k1:g}*{norm})')"
+    tier = "".join(f"+{TIER_WEIGHT}*IN(name_forms, {name_form_id(f)})" for f in typed)
+    return f"expr('{SCORE_SCALE}*sum(user_weight*tf_idf)/({tf}+{k1:g}*{norm}){tier}')"
 
 
 def field_weights() -> str:
@@ -130,6 +142,7 @@ class SphinxEngine:
         self.start_hint = start_hint or f"start searchd for the master at {master}"
         self._local = threading.local()
         self._infos: dict[str, dict] = {}
+        self._held_spellings: tuple[str, NameSpellings] | None = None
 
     @classmethod
     def at(cls, master: str, **options) -> SphinxEngine:
@@ -280,7 +293,7 @@ class SphinxEngine:
         live = self._live(cursor)
         notices: list[str] = []
         browsing = not request.q.strip()
-        mq = None if browsing else self._matching(cursor, live, request, notices)
+        mq = None if browsing else self._matching(cursor, live, request, notices, variants=True)
         result = self._query(cursor, live, request, mq, browsing, notices)
         if not result.total and _relaxable(request, mq):
             relaxed = matchtext.plain(request.q, "any")
@@ -307,9 +320,28 @@ class SphinxEngine:
             generation=live.generation,
         )
 
-    def _matching(self, cursor, live: Live, request: SearchRequest, notices: list[str]):
-        """The query as MATCH text; what the reader should know about it goes to notices."""
-        mq = matchtext.parse(request.q, request.match, lambda *a: self._fuzzy(cursor, live, *a))
+    def _matching(
+        self, cursor, live: Live, request: SearchRequest, notices: list[str], variants=False
+    ):
+        """The query as MATCH text; what the reader should know about it goes to notices.
+
+        With `variants` (a page, not an export: as with Whoosh) and the request's
+        `variants`, name words are widened to the corpus's other spellings of them.
+        """
+        spellings = self._spellings(live) if variants and request.variants else None
+        widened: dict[str, tuple[str, ...]] = {}
+
+        def rewrite(q):
+            q, found = widen_names(q, spellings, stemmed=False)
+            widened.update(found)
+            return q
+
+        mq = matchtext.parse(
+            request.q,
+            request.match,
+            lambda *a: self._fuzzy(cursor, live, *a),
+            rewrite if spellings and spellings.forms else None,
+        )
         if mq.parsed.notice:
             notices.append(mq.parsed.notice)
         if not words_of(request.q) and not notices:
@@ -320,7 +352,18 @@ class SphinxEngine:
             notices.append(
                 "Your query has only very common words (such as 'the'), which are not searched."
             )
+        if widened and mq.text:
+            notices.append(variants_notice(spellings, widened))
+            mq = replace(mq, typed=tuple(widened))
         return mq
+
+    def _spellings(self, live: Live) -> NameSpellings:
+        """The live generation's name variants, worked out once per generation."""
+        held = self._held_spellings
+        if held is None or held[0] != live.generation:
+            held = (live.generation, NameSpellings.of(live.info.get("variants") or {}))
+            self._held_spellings = held
+        return held[1]
 
     def _clauses(self, live: Live, request, mq, browsing: bool, max_matches: int):
         """(WHERE clause, its parameters, ORDER BY, OPTIONs) of a search, page or export."""
@@ -335,7 +378,7 @@ class SphinxEngine:
         options = [f"max_matches={max_matches}", f"max_query_time={self.timeout_ms}"]
         if not browsing:
             options += [
-                f"ranker={ranker(live.info.get('avg_length', 1.0))}",
+                f"ranker={ranker(live.info.get('avg_length', 1.0), mq.typed[:MAX_TIERS])}",
                 field_weights(),
                 *_idf_options(live),
             ]
@@ -502,7 +545,7 @@ class SphinxEngine:
         articles = [from_stored(row[1], with_removed=False) for row in rows]
         marked = self._marked_bodies(cursor, [a.text for a in articles], highlight)
         return tuple(
-            _hit(article, spans, None if unscored else int(row[2]) / SCORE_SCALE)
+            _hit(article, spans, None if unscored else int(row[2]) % TIER_WEIGHT / SCORE_SCALE)
             for article, row, spans in zip(articles, rows, marked, strict=True)
         )
 
@@ -593,7 +636,7 @@ class SphinxEngine:
         terms = [w for _, w in scored[:RELATED_TERMS]]
         if not terms:
             return ()
-        text = " | ".join(matchtext.escape_word(w) for w in terms)
+        text = matchtext.in_sections(" | ".join(matchtext.escape_word(w) for w in terms))
         options = [
             f"ranker={ranker(live.info.get('avg_length', 1.0))}",
             field_weights(),

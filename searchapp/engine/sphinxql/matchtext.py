@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from whoosh import query as wq
@@ -21,9 +21,19 @@ from ..analysis import TextAnalyzer
 from ..highlight import wanted_leaves
 from ..query import ParsedQuery, parse_user_query, plain_words_query
 from ..schema import build_schema
+from .config import FIELDS, QUOTES
 
-# Whoosh field -> the MATCH field limit; "text" searches every section.
-FIELD_LIMITS = {"text": "", "title": "@title ", "authors": "@authors ", "outlet": "@outlet "}
+# Whoosh field -> the MATCH field limit; "text" searches every section (SECTIONS).
+FIELD_LIMITS = {
+    "text": "",
+    "title": "@title ",
+    "authors": "@authors ",
+    "outlet": "@outlet ",
+    "quotes": f"@{QUOTES} ",
+}
+# What a query's unlimited words search: every field but the quotes, whose words the body
+# holds already (searched there too, they would count twice).
+SECTIONS = f"@({','.join(FIELDS)}) "
 # Every character with a meaning in the MATCH syntax (Sphinx 2.2 and Manticore).
 _SPECIAL = re.compile(r"([\\()|\-!@~\"&/^$=<>*?%'\[\]{}:.,;+#])")
 
@@ -42,7 +52,7 @@ class _Unstemmed(TextAnalyzer):
 def parse_schema():
     """The index schema with unstemmed text fields, for parsing only."""
     schema = build_schema()
-    for name in ("text", "title"):
+    for name in ("text", "title", "quotes"):
         schema[name].analyzer = _Unstemmed()
     return schema
 
@@ -57,11 +67,20 @@ class MatchQuery:
     text: str  # MATCH() text; "" when nothing is left to search
     parsed: ParsedQuery
     only_excluded: bool = False  # a pure NOT, which searchd cannot run on its own
+    typed: tuple[str, ...] = ()  # indexed forms of the names widened to their variants
 
 
-def parse(text: str, match: str, expand_fuzzy: FuzzyExpander | None = None) -> MatchQuery:
-    """Parse a user's query and translate it; never raises for bad syntax."""
+def parse(
+    text: str,
+    match: str,
+    expand_fuzzy: FuzzyExpander | None = None,
+    rewrite: Callable[[wq.Query], wq.Query] | None = None,
+) -> MatchQuery:
+    """Parse a user's query, rewrite its tree (name variants), translate; never raises for
+    bad syntax."""
     parsed = parse_user_query(text, parse_schema(), match)
+    if rewrite is not None:
+        parsed = replace(parsed, query=rewrite(parsed.query))
     return _translate(parsed, expand_fuzzy)
 
 
@@ -75,7 +94,13 @@ def _translate(parsed: ParsedQuery, expand_fuzzy: FuzzyExpander | None) -> Match
     q = parsed.query
     if isinstance(q, wq.Not):
         return MatchQuery("", parsed, only_excluded=True)
-    return MatchQuery(_node(q, expand_fuzzy) or "", parsed)
+    text = _node(q, expand_fuzzy)
+    return MatchQuery(in_sections(text) if text else "", parsed)
+
+
+def in_sections(text: str) -> str:
+    """MATCH text whose unlimited words search the sections, not the quotes."""
+    return SECTIONS + text
 
 
 def _words(node_text: str) -> str:
@@ -94,7 +119,8 @@ def _node(q: wq.Query, expand: FuzzyExpander | None) -> str | None:
         inner = " | ".join(escape_word(w) for w in words)
         return _limit(q.field(), f"({inner})" if len(words) > 1 else inner)
     if isinstance(q, wq.Term):
-        return _limit(q.field(), _words(q.text))
+        boost = f"^{q.boost:g}" if q.boost != 1 else ""  # a name's variant spellings
+        return _limit(q.field(), _words(q.text) + boost)
     if isinstance(q, wq.Phrase):
         words = " ".join(escape_word(w) for w in q.words)
         return _limit(q.field(), f'"{words}"')
@@ -148,11 +174,12 @@ def _limit(field: str, text: str) -> str:
 def highlight_text(parsed: ParsedQuery, expand: FuzzyExpander | None = None) -> str:
     """Any of the query's wanted words (not those under NOT), for CALL SNIPPETS to mark.
 
-    Only words searched in the article text or title are marked, as in the Whoosh engine.
+    Only words searched in the article text, title or quotes are marked, as in the Whoosh
+    engine.
     """
     parts = []
     for leaf in wanted_leaves(parsed.query):
-        if leaf.field() in ("text", "title"):
+        if leaf.field() in ("text", "title", "quotes"):
             text = _node(_unlimited(leaf), expand)
             if text:
                 parts.append(text)
@@ -163,4 +190,5 @@ def _unlimited(leaf: wq.Query) -> wq.Query:
     """The leaf searched in every field: snippets come from the body, whatever field matched."""
     copy = leaf.copy()
     copy.fieldname = "text"
+    copy.boost = 1.0
     return copy

@@ -22,7 +22,7 @@ from ... import store
 from ...model import Article, SearchappError, SkippedFile
 from ..analysis import WORD_PATTERN, analyse_word, fold_word, is_stop_word
 from . import cluster, idf
-from .config import ARTICLES, COLOURS, FIELDS, META, VOCAB, Layout
+from .config import ARTICLES, COLOURS, FIELDS, META, QUOTES, VOCAB, Layout
 from .documents import doc_id, name_id, shard_of, speaker_id, to_row
 from .stories import group_colour, groups_counts, groups_info
 
@@ -31,6 +31,7 @@ BATCH_BYTES = 2_000_000  # below searchd's default max_packet_size (8 MB)
 COLUMNS = (
     "id",
     *FIELDS,
+    QUOTES,
     "article_id",
     "outlet_value",
     "content_hash",
@@ -39,6 +40,7 @@ COLUMNS = (
     "date_key",
     "author_ids",
     "speaker_ids",
+    "name_forms",
     "language",
     "profile",
     "copy_key",
@@ -46,7 +48,7 @@ COLUMNS = (
     "story",
     "stored",
 )
-MVA_COLUMNS = ("author_ids", "speaker_ids")
+MVA_COLUMNS = ("author_ids", "speaker_ids", "name_forms")
 SCAN_PAGE = 5_000
 META_ID = 1
 

@@ -1,0 +1,85 @@
+"""A name searched under the corpus's other spellings of it: both engines' query rewrite.
+
+The build learns the variants (ingest/name_variants.py) as lowercased corpus words. A bare
+word of a query whose indexed form is one of them is ORed with the others, each at
+VARIANT_BOOST, and the engine ranks an article holding more of the spellings as typed
+above one holding variants only. Quoted names and field queries are left as typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from .analysis import analyse_word, fold_word
+from .query import rewrite_leaves
+from .schema import SEARCH_FIELD
+
+# A variant spelling scores at this fraction of the spelling typed.
+VARIANT_BOOST = 0.3
+# Added to a score once per name spelled as typed: BM25 scores stay far below it.
+SPELLING_TIER = 1_000_000.0
+
+
+@dataclass(frozen=True)
+class NameSpellings:
+    """The variants of one generation, keyed by indexed form (what a query tree holds)."""
+
+    forms: dict[str, tuple[str, ...]]  # indexed form -> the indexed forms of its variants
+    words: dict[str, tuple[str, ...]]  # indexed form -> its variants as the corpus spells them
+    readable: dict[str, str]  # indexed form -> the corpus's spelling, capitalised
+
+    @classmethod
+    def of(cls, variants: dict) -> NameSpellings:
+        forms, words, readable = {}, {}, {}
+        for word in variants:
+            readable.setdefault(analyse_word(word), word.capitalize())
+        for word, others in variants.items():
+            form = analyse_word(word)
+            kept = [o for o in others if analyse_word(o) != form]
+            forms[form] = tuple(dict.fromkeys(map(analyse_word, kept)))
+            words[form] = tuple(dict.fromkeys(map(fold_word, kept)))
+        return cls(forms, words, readable)
+
+    def spelling(self, form: str) -> str:
+        return self.readable.get(form, form)
+
+
+def widen_names(
+    q: wq.Query, spellings: NameSpellings, stemmed: bool = True
+) -> tuple[wq.Query, dict[str, tuple[str, ...]]]:
+    """`q` with each bare word that has variants ORed with them, and {form: variant forms}.
+
+    `stemmed`: the tree holds indexed forms (Whoosh); otherwise words as typed, which
+    get the variants as the corpus spells them (searchd stems both itself).
+    """
+    widened: dict[str, tuple[str, ...]] = {}
+
+    def widen(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Term or node.fieldname != SEARCH_FIELD:
+            return node
+        form = node.text if stemmed else analyse_word(node.text)
+        others = spellings.forms.get(form)
+        if not others:
+            return node
+        widened[form] = others
+        spelt = others if stemmed else spellings.words[form]
+        boost = node.boost * VARIANT_BOOST
+        return wq.Or([node, *(wq.Term(SEARCH_FIELD, o, boost=boost) for o in spelt)])
+
+    if not spellings.forms:
+        return q, {}
+    return rewrite_leaves(q, widen, exclusions=True), widened
+
+
+def variants_notice(spellings: NameSpellings, widened: dict[str, tuple[str, ...]]) -> str:
+    """What the reader is told about the spellings a search added."""
+    spelled = "; ".join(
+        f"{', '.join(spellings.spelling(o) for o in others)} for {spellings.spelling(form)}"
+        for form, others in widened.items()
+    )
+    return (
+        f"Also searched for other spellings used in these articles: {spelled}. "
+        "Quote a name, or set variants=false, for the exact spelling only."
+    )

@@ -1,0 +1,59 @@
+"""Names however they are spelled, and quote: searches, on the SphinxQL engine (a real
+cluster): the answers the Whoosh engine gives on the shipped corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchapp.engine import search
+from searchapp.model import SearchRequest
+
+from .test_story_search import LAVROV, SPELLINGS
+
+
+@pytest.fixture(scope="module")
+def sphinx(sphinx_app):
+    return sphinx_app.extensions["searchapp.live"]
+
+
+@pytest.mark.parametrize(("query", "exact"), SPELLINGS)
+def test_every_spelling_finds_all_five_with_the_exact_one_first(sphinx, shipped, query, exact):
+    page = sphinx.search(SearchRequest(q=query))
+    assert page.total == LAVROV
+    assert {h.id for h in page.hits[: len(exact)]} == exact
+    assert page.notice == search(shipped, SearchRequest(q=query)).notice
+    assert "Lvrov" in page.notice or "Sergey" in page.notice
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(q="Sergei Lavrov", variants=False),
+        SearchRequest(q='"Sergei Lavrov"'),  # a quoted name is that spelling
+        SearchRequest(q="Lvrov", variants=False),
+        SearchRequest(q="title:Lvrov"),  # a field query too
+        SearchRequest(q="Lavrov -Lvrov"),  # excluded with its variants, as in Whoosh
+        SearchRequest(q="Sergey Lavrov", sort="date"),
+        SearchRequest(q="Lavrov", group="story"),
+    ],
+    ids=["off", "quoted", "typo-off", "field", "excluded", "by-date", "story"],
+)
+def test_the_same_matches_and_notice_as_whoosh(sphinx, shipped, request_):
+    page, whoosh = sphinx.search(request_), search(shipped, request_)
+    assert (page.total, page.notice) == (whoosh.total, whoosh.notice)
+    assert [h.id for h in page.hits] == [h.id for h in whoosh.hits]
+
+
+def test_a_quoted_name_finds_only_that_spelling(sphinx):
+    quoted = sphinx.search(SearchRequest(q='"Sergei Lavrov"'))
+    assert [h.id for h in quoted.hits] == ["004_e1ed85ff018da8e5"] and quoted.notice is None
+
+
+def test_quote_search_looks_in_quotations_only(sphinx):
+    page = sphinx.search(SearchRequest(q='quote:"unconditional support"'))
+    assert {h.id for h in page.hits} == {"000_0094f72c2f52c878", "001_6241d4b8cf09680f"}
+    assert any("<mark>" in s for h in page.hits for s in h.snippets)
+    # 002 writes "unconditional" support without quoting it: found by the words alone.
+    assert "002_6788b64cebcbb2f1" in {
+        h.id for h in sphinx.search(SearchRequest(q="unconditional support")).hits
+    }
