@@ -74,3 +74,16 @@ def test_people_strip_titles_and_skip_headlines():
         " resort on the coast.\nA Headline In Title Case For Once"
     )
     assert people(text) == ("Sergey Lavrov", "Choe Son Hui")
+
+
+def test_a_typo_counts_when_the_right_spelling_is_in_its_story():
+    right = ["The envoy Lavrov spoke; later Lavrov left."] * 3
+    texts = [*right, "The envoy Lvrov spoke.", "A visitor from Moscow came."]
+    assert "lvrov" not in _learn(texts)  # alone in its article, as above
+    stats = NameStats()
+    for number, text in enumerate(texts):
+        stats.add(number, article_names(text))
+    # Article 3 is in a story with article 0, which spells the name right.
+    assert learn_variants(stats, {0: 0, 3: 0})["lvrov"] == ("lavrov",)
+    # A story without the right spelling says nothing about it.
+    assert "lvrov" not in learn_variants(stats, {3: 0, 4: 0})

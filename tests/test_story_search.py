@@ -124,3 +124,34 @@ def test_a_story_reads_a_bounded_share_of_each_article():
     """A 10 MB article in a story costs what STORY_TEXT_CHARS of it costs."""
     member = story_article("big", "Big", None, None, "Harbour ferry news. " * 500_000)
     assert len(member.body) == STORY_TEXT_CHARS
+
+
+# One event from three outlets: the agency misspells the minister's name, once, in an
+# article that never spells it right; the other two do, five times.
+TYPO_STORY = {
+    "agency": "Minister Lvrov arrives in Pyongyang for talks on the Wonsan resort\n\n"
+    "The Russian envoy Lvrov landed in Pyongyang on Friday for talks with Choe Son Hui "
+    "about tourism at the Wonsan Kalma resort and flights from Vladivostok.",
+    "agency.json": {"outlet": "Agency", "published": "2025-07-11"},
+    "paper": "Lavrov arrives in Pyongyang for talks on the Wonsan resort\n\n"
+    "The Russian envoy Lavrov landed in Pyongyang on Friday for talks with Choe Son Hui "
+    "about the Wonsan Kalma resort. Then Lavrov praised the resort, and Lavrov said "
+    "flights from Vladivostok would follow.",
+    "paper.json": {"outlet": "Paper", "published": "2025-07-11"},
+    "site": "Lavrov in Pyongyang for Wonsan resort talks\n\n"
+    "Lavrov met Choe Son Hui in Pyongyang on Friday to discuss the Wonsan Kalma resort; "
+    "Choe told Lavrov that flights from Vladivostok were welcome, and Lavrov agreed.",
+    "site.json": {"outlet": "Site", "published": "2025-07-12"},
+}
+
+
+def test_a_typo_is_caught_when_its_story_spells_the_name_right(tmp_path, open_live):
+    corpus = make_corpus(tmp_path, TYPO_STORY)
+    rebuild_index(corpus, tmp_path / "index")
+    live = open_live(tmp_path / "index")
+    groups = live.generation().groups
+    assert groups.stories == (("agency", "paper", "site"),)
+    assert groups.variants["lvrov"] == ("lavrov",)
+    page = search(live, SearchRequest(q="Lvrov"))
+    assert page.total == 3 and page.hits[0].id == "agency"
+    assert "Lavrov for Lvrov" in page.notice

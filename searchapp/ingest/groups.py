@@ -42,9 +42,16 @@ def compute_groups(
     variants = learn_variants(stats)
     # One spelling stands for all of a name's variants when stories compare names.
     canonical = {word: min((word, *others)) for word, others in variants.items()}
+    stories = group_stories(profiles, canonical, similarity)
+    if stories:
+        # Again, with the stories: a typo whose right spelling is in another outlet's
+        # article of the same event (the stories themselves are not regrouped).
+        number = {article_id: n for n, (article_id, _) in enumerate(signatures)}
+        story_of = {number[i]: s for s, members in enumerate(stories) for i in members}
+        variants = learn_variants(stats, story_of)
     return Groups(
         tuple(tuple(g) for g in find_copies(signatures)),
-        tuple(tuple(g) for g in group_stories(profiles, canonical, similarity)),
+        tuple(tuple(g) for g in stories),
         variants,
     )
 

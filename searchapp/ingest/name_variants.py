@@ -10,7 +10,7 @@ spellings are variants of one name when
   keeps to its own spelling; "Germany" and "Germans" share neighbours and articles); or
 - one is a rare typo of a frequent spelling (Lvrov/Lavrov): one edit apart, the typo seen at
   most twice and the spelling at least five times as often, in an article that also uses
-  the right spelling.
+  the right spelling or in a story (other outlets' copies of the same event) that does.
 """
 
 from __future__ import annotations
@@ -135,8 +135,15 @@ def translit_key(word: str) -> str:
     return key
 
 
-def learn_variants(stats: NameStats) -> dict[str, tuple[str, ...]]:
-    """{spelling: its variant spellings}, both ways, for the words that have any."""
+def learn_variants(
+    stats: NameStats, story_of: dict[int, int] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """{spelling: its variant spellings}, both ways, for the words that have any.
+
+    `story_of` (article number -> story number, for the articles in a story) lets a typo
+    count as a variant when the right spelling is in another article of its story.
+    """
+    story_of = story_of or {}
     # A name is written with a capital nearly always ("Accounts" heads a table; "accounts"
     # fills the text); on Reuters, 444 pairs were "variants" before this rule, mostly words.
     words = [
@@ -158,13 +165,13 @@ def learn_variants(stats: NameStats) -> dict[str, tuple[str, ...]]:
         spellings = sorted({w for k in keys for w in by_key[k]})
         for i, a in enumerate(spellings):
             for b in spellings[i + 1 :]:
-                if _are_variants(stats, a, b):
+                if _are_variants(stats, a, b, story_of):
                     links[a].add(b)
                     links[b].add(a)
     return {word: tuple(sorted(others)) for word, others in sorted(links.items())}
 
 
-def _are_variants(stats: NameStats, a: str, b: str) -> bool:
+def _are_variants(stats: NameStats, a: str, b: str, story_of: dict[int, int]) -> bool:
     if a.rstrip("s") == b.rstrip("s") or a == b:
         return False  # a plural or possessive, not another spelling
     key_a, key_b = translit_key(a), translit_key(b)
@@ -177,9 +184,9 @@ def _are_variants(stats: NameStats, a: str, b: str) -> bool:
         and _differ_inside(a, b)
         and stats.counts[rare] <= TYPO_MAX_COUNT
         and stats.counts[common] >= TYPO_RATIO * stats.counts[rare]
-        and shared
+        and (shared or _share_a_story(stats, rare, common, story_of))
     ):
-        return True  # a typo beside the right spelling
+        return True  # a typo beside the right spelling, in its article or its story
     near_key = key_a == key_b or min(len(key_a), len(key_b)) >= 6 and _confusable(key_a, key_b)
     fewer = min(len(stats.articles[a]), len(stats.articles[b]))
     return (
@@ -187,6 +194,12 @@ def _are_variants(stats: NameStats, a: str, b: str) -> bool:
         and bool(stats.neighbours[a] & stats.neighbours[b])
         and len(shared) <= MAX_SHARED_ARTICLES * fewer
     )
+
+
+def _share_a_story(stats: NameStats, rare: str, common: str, story_of: dict[int, int]) -> bool:
+    """Whether an article holding `rare` is in a story with an article holding `common`."""
+    stories = {story_of[n] for n in stats.articles[rare] if n in story_of}
+    return bool(stories) and any(story_of.get(n) in stories for n in stats.articles[common])
 
 
 # Letters that transliterations swap for one another (Qaddafi/Gaddafi, Mikhail/Michail ...).
