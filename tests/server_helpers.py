@@ -59,6 +59,13 @@ def write_articles(corpus: Path, ids: list[int], marker: str, seed: int = 0) -> 
         (corpus / f"art-{n:05d}.txt").write_text(article_text(n, marker, rng), encoding="utf-8")
 
 
+def keep_first(corpus: Path, count: int) -> None:
+    """Delete all but the first `count` articles: a rebuild that only has to show it can
+    run (the lock was freed) need not index thousands again."""
+    for path in sorted(corpus.glob("art-*.txt"))[count:]:
+        path.unlink()
+
+
 def tree_hashes(root: Path) -> dict[str, str]:
     """{relative path: sha256} of every file under root (for before/after comparisons)."""
     out = {}

@@ -27,6 +27,7 @@ from .conftest import SHIPPED_CORPUS, make_corpus
 from .server_helpers import (
     SEARCHAPP,
     get_json,
+    keep_first,
     run_cli,
     serve_process,
     tree_hashes,
@@ -195,6 +196,7 @@ def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(tmp_path):
         assert app.test_client().get("/api/search?q=vmarknew").get_json()["total"] == 0
     finally:
         app.extensions["searchapp.live"].close()
+    keep_first(corpus, 10)
     done = run_cli("rebuild-index", "--corpus", str(corpus), "--index", str(index), "--incremental")
     assert done.returncode == 0, done.stderr  # the lock died with the process
     assert not list(index.glob(".building-*"))

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from searchapp.build import rebuild_index
 from searchapp.cli import main
 
-from .server_helpers import SEARCHAPP, children, run_cli, write_articles
+from .server_helpers import SEARCHAPP, children, keep_first, run_cli, write_articles
 
 
 def _live(index: Path) -> str:
@@ -70,6 +70,7 @@ def test_kill_9_of_a_rebuild_frees_the_lock_and_its_pool_dies_with_it(tmp_path):
         while any(_alive(pid) for pid in pool) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(_alive(pid) for pid in pool), "pool processes outlived the build"
+        keep_first(corpus, 10)
         done = run_cli("rebuild-index", "--corpus", str(corpus), "--index", str(index))
         assert done.returncode == 0, done.stderr  # not "another rebuild is running"
         assert _live(index) != before
@@ -121,6 +122,7 @@ def test_a_full_disk_fails_the_build_with_a_message_and_removes_the_partial_one(
     assert process.returncode == 1, stderr
     assert "no space left for the index" in stderr and "Traceback" not in stderr
     assert _live(index) == before and not list(index.glob(".building-*"))
+    keep_first(corpus, 10)
     done = run_cli("rebuild-index", "--corpus", str(corpus), "--index", str(index))
     assert done.returncode == 0, done.stderr  # the lock was released
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from searchapp.build import rebuild_index
 from searchapp.engine import search
 from searchapp.model import SearchRequest
 
-from .test_story_search import LAVROV, SPELLINGS
+from .conftest import make_corpus
+from .sphinx_helpers import cluster_app
+from .test_story_search import LAVROV, SPELLINGS, TYPO_STORY
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +60,20 @@ def test_quote_search_looks_in_quotations_only(sphinx):
     assert "002_6788b64cebcbb2f1" in {
         h.id for h in sphinx.search(SearchRequest(q="unconditional support")).hits
     }
+
+
+def test_a_typo_is_caught_when_its_story_spells_the_name_right(tmp_path, open_live):
+    """Lvrov is only in the agency's article, which never spells the name right: the
+    variant comes from the story's other articles, the same rule as for Whoosh."""
+    corpus = make_corpus(tmp_path, TYPO_STORY)
+    rebuild_index(corpus, tmp_path / "index")
+    whoosh = open_live(tmp_path / "index")
+    with cluster_app(corpus, tmp_path / "cluster") as app:
+        sphinx = app.extensions["searchapp.live"]
+        page = sphinx.search(SearchRequest(q="Lvrov"))
+        assert page.total == 3 and page.hits[0].id == "agency"
+        assert "Lavrov for Lvrov" in page.notice
+        assert page.notice == search(whoosh, SearchRequest(q="Lvrov")).notice
+        assert sphinx.search(SearchRequest(q="Lvrov", variants=False)).total == 1
+        story = sphinx.search(SearchRequest(q="Lavrov", group="story"))
+        assert story.total == 1 and story.hits[0].folded == 2

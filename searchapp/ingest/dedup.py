@@ -14,9 +14,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from types import ModuleType
 
 SHINGLE_WORDS = 4  # 4-word shingles: 5 missed Reuters copies whose figures were updated
 NUM_PERM = 128  # signature length; the Jaccard estimate's error is about 0.04 at 0.8
@@ -28,6 +26,19 @@ CONTAINMENT = 0.8
 MIN_SHINGLES = 8  # fewer than this (a headline, a table stub) says too little to compare
 
 _WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _sketch() -> tuple[ModuleType, type, type]:
+    """(numpy, MinHash, MinHashLSH), imported on first use.
+
+    datasketch imports SciPy, and the two took 1.3 s of the 2.9 s every `searchapp` command
+    and server spent starting up, although only a build's copy finder needs them.
+    """
+    import numpy
+    from datasketch import MinHash, MinHashLSH
+
+    return numpy, MinHash, MinHashLSH
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,13 @@ def shingles(text: str) -> set[bytes]:
 @lru_cache(maxsize=1)
 def _permutations():
     # Fixed seed: signatures from separate builds (an incremental one) must compare.
+    _, MinHash, _ = _sketch()
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
 
 
 def signature(text: str) -> Signature:
     """The MinHash signature of a text (crc32 hashes: fast, and the same in every process)."""
+    np, MinHash, _ = _sketch()
     grams = shingles(text)
     minhash = MinHash(
         num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_permutations(), scheme=SCHEME
@@ -65,7 +78,8 @@ def signature(text: str) -> Signature:
     return Signature(minhash.hashvalues.astype(np.uint32).tobytes(), len(grams))
 
 
-def _minhash(sig: Signature) -> MinHash:
+def _minhash(sig: Signature):
+    np, MinHash, _ = _sketch()
     values = np.frombuffer(sig.values, dtype=np.uint32)
     return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
 
@@ -93,6 +107,7 @@ def find_copies(signatures: Iterable[tuple[str, Signature]]) -> list[list[str]]:
 
     LSH candidates are checked pairwise, then joined transitively (A~B and B~C: one group).
     """
+    _, _, MinHashLSH = _sketch()
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
     kept: dict[str, Signature] = {}
     parent: dict[str, str] = {}

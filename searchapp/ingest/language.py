@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 # ISO 639-1 code -> jusText's stop-list name, for the languages we name patterns in and
 # a few more that news corpora hold.
@@ -46,6 +48,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
+    # Imported on first use: py3langid loads NumPy, 0.4 s of every command's start-up,
+    # and only the article pipeline detects languages.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
