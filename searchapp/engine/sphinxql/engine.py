@@ -30,7 +30,7 @@ from ...model import (
     SearchRequest,
 )
 from .. import budget
-from ..analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
+from ..analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
 from ..articles import ArticleNotFoundError
 from ..highlight import make_snippets, plain_snippet
 from ..live_index import IndexUnavailableError
@@ -61,6 +61,8 @@ RELATED_TERMS = 8  # distinctive body words a related-articles query ORs togethe
 SPELLING_CANDIDATES = 100
 MAX_SUGGEST_WORDS = 8
 MIN_PREFIX = 2
+# Vocabulary words a wildcard's leading letters may walk (the parser wants two or more).
+WILDCARD_SCAN = 5_000
 # Rows read, and bodies sent to one CALL SNIPPETS, at a time while an export streams: the
 # largest page's batch, well under searchd's 8 MB max_packet_size for news-length bodies.
 EXPORT_BATCH = MAX_PER_PAGE
@@ -299,6 +301,7 @@ class SphinxEngine:
             request.match,
             lambda *a: self._fuzzy(cursor, live, *a),
             rewrite if spellings and spellings.forms else None,
+            lambda pattern: self._wildcard(cursor, live, pattern),
         )
         if mq.parsed.notice:
             notices.append(mq.parsed.notice)
@@ -646,6 +649,19 @@ class SphinxEngine:
             if w.startswith(lead) and distance(w, word, maxdist) <= maxdist
         ]
 
+    def _wildcard(self, cursor, live: Live, pattern: str) -> list[str]:
+        """wo?d, w*d: the vocabulary words whose stem matches the stemmed pattern, the rule
+        the Whoosh engine follows (it stems "fer?y" to "fer?i", which matches "ferri", the
+        stem of "ferry" and "ferries")."""
+        literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        wanted = re.compile(_pattern_regex(analyse_word(pattern)))
+        cursor.execute(
+            f"SELECT word FROM {live.vocab} WHERE MATCH(%s) "
+            f"LIMIT {WILDCARD_SCAN} OPTION max_matches={WILDCARD_SCAN}, ranker=none",
+            ("@word_text " + matchtext.escape_word(literal) + "*",),
+        )
+        return sorted(w for (w,) in cursor.fetchall() if wanted.fullmatch(analyse_word(w)))
+
     def _suggest(self, cursor, live: Live, text: str) -> str | None:
         """A did-you-mean query when some words are not in the vocabulary."""
         from whoosh.support.levenshtein import distance
@@ -681,6 +697,12 @@ class _Result:
     rows: list  # (article id, stored, weight, copy_key, story[, matches in its group])
     facets: dict  # facet name -> searchd's (value, count) rows
     notice: str | None
+
+
+def _pattern_regex(pattern: str) -> str:
+    """A wildcard pattern as a regular expression: ? one character, * any run."""
+    parts = re.split(r"([*?])", pattern)
+    return "".join({"*": ".*", "?": "."}.get(p, re.escape(p)) for p in parts)
 
 
 def _relaxable(request: SearchRequest, mq) -> bool:
