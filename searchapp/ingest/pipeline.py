@@ -9,8 +9,8 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from ..model import Article, SkippedFile
-from .clean import PIPELINE_VERSION, CleanResult, clean_article, derive_title
 from . import dedup, language
+from .clean import PIPELINE_VERSION, CleanResult, clean_article, derive_title
 from .dates import html_date, parse_written_date, plausible, text_date
 from .htmlpage import extract_html, recall_texts
 from .names import person_names
