@@ -170,6 +170,17 @@ def query_mix(headlines: list[str]) -> list[dict]:
     return mix
 
 
+def query_kind(query: dict) -> str:
+    """Which of QUERY_KINDS a query of query_mix() is."""
+    if query.get("match") == "any":
+        return "any"
+    if query.get("sort") == "date":
+        return "date"
+    if query["q"].startswith('"'):
+        return "phrase"
+    return "prefix" if query["q"].endswith("*") else "all"
+
+
 @dataclass
 class Contender:
     """One engine behind the API: its name, a test client, and the times measured."""
@@ -257,6 +268,30 @@ def reuters_figures(
             contenders.append(contender)
         answers = time_rounds(contenders, queries, rounds)
         print_table(contenders, answers)
+        print_kinds(contenders, answers, queries)
+
+
+def _agreement(reference: dict, got: dict, keep=lambda n: True) -> float:
+    """nDCG@10 of `got` taking `reference` (Whoosh's top 10) as the judgments."""
+    qrels = {
+        n: {d: 10 - rank for rank, d in enumerate(ids[:10])}
+        for n, ids in reference.items()
+        if ids is not None and keep(n)
+    }
+    answered = {n: ids[:10] for n, ids in got.items() if ids is not None and n in qrels}
+    return ndcg10({n: g for n, g in qrels.items() if n in answered}, answered)
+
+
+def print_kinds(contenders: list[Contender], answers: dict, queries: list[dict]) -> None:
+    """Each cluster's agreement with Whoosh's top 10, per query kind."""
+    reference = answers[contenders[0].name]
+    kinds = {str(n): query_kind(q) for n, q in enumerate(queries)}
+    for c in contenders[1:]:
+        parts = [
+            f"{kind} {_agreement(reference, answers[c.name], lambda n, k=kind: kinds[n] == k):.4f}"
+            for kind in QUERY_KINDS
+        ]
+        print(f"# {c.name} nDCG@10 vs whoosh by kind: " + ", ".join(parts))
 
 
 def print_table(contenders: list[Contender], answers: dict) -> None:

@@ -45,3 +45,6 @@ def test_small_run_prints_a_row_per_engine():
     assert all(m["errors"] == "0" for m in rows), out.stdout
     # The same articles answer the same queries: the top tens mostly agree.
     assert all(float(m["agreement"]) > 0.8 for m in rows), out.stdout
+    # And each cluster's agreement by query kind.
+    kinds = [line for line in out.stdout.splitlines() if "vs whoosh by kind:" in line]
+    assert len(kinds) == 2 and all("phrase" in line for line in kinds), out.stdout
