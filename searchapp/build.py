@@ -34,7 +34,14 @@ from .ingest.corpusmeta import harmonise
 from .ingest.examples import example_queries
 from .ingest.groups import Groups, compute_groups, write_groups
 from .ingest.load import LoadError, UnchangedFile, read_corpus
-from .ingest.pipeline import PIPELINE_VERSION, Source, Stamp, build_article, web_url
+from .ingest.pipeline import (
+    PIPELINE_VERSION,
+    Source,
+    Stamp,
+    build_article,
+    load_models,
+    web_url,
+)
 from .ingest.profile import profile_from_bytes, signature_from_bytes
 from .model import Article, FileWarning, SearchappError, SkippedFile
 
@@ -392,6 +399,7 @@ def _clean(sources: list[Source], template_lines: frozenset[str], procs: int | N
     workers = _workers(procs)
     if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
         return map(clean_one, sources, repeat(template_lines))
+    load_models()  # once here, not once per worker
     # The workers die with the build: kill -9 of the build left them running for ever.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
     try:
@@ -478,6 +486,7 @@ def _write_parts(build_dir: Path, articles: list[Article], workers: int) -> int:
     size = -(-len(articles) // workers)  # ceiling division
     chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
     parts = [build_dir / f"part-{i}" for i in range(len(chunks))]
+    load_models()  # once here, not once per worker
     pool = ProcessPoolExecutor(max_workers=len(chunks) - 1, initializer=_die_with_parent)
     try:
         others = [

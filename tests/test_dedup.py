@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import random
 
-from searchapp.ingest.dedup import containment, find_copies, is_copy, pairs, shingles, signature
+from datasketch import MinHashLSH
+
+from searchapp.ingest.dedup import (
+    CANDIDATE_JACCARD,
+    LSH_BANDS,
+    NUM_PERM,
+    containment,
+    find_copies,
+    is_copy,
+    pairs,
+    shingles,
+    signature,
+)
 from searchapp.ingest.load import read_sources
 from searchapp.ingest.pipeline import build_article
 from searchapp.model import Article
@@ -26,6 +38,11 @@ def _paragraphs(n: int, seed: int) -> list[str]:
 
 
 ORIGINAL = _paragraphs(8, 1)
+
+
+def test_the_given_bands_are_what_datasketch_would_choose():
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == LSH_BANDS
 
 
 def test_shingles_ignore_case_and_punctuation():

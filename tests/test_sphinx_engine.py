@@ -258,3 +258,36 @@ def test_a_cluster_with_no_build_names_the_command(tmp_path):
         engine.close()
     finally:
         stop_local_cluster(layout)
+
+
+WILDCARD_CORPUS = {
+    "one": "Ferry sinks\n\nA ferry sank near the port of Calais.",
+    "two": "Berry harvest\n\nThe berry harvest was poor this year.",
+    "three": "Fairy festival\n\nA fairy festival opened in Odense.",
+    "four": "Ferries strike\n\nThe ferries stopped running during the strike.",
+    "five": "Market report\n\nMarkets rallied as marketing budgets grew.",
+}
+
+
+@pytest.mark.parametrize("q", ["fer?y", "fe*y", "title:fe?ry", "fer?ies", "fa?ry", "mark?ts"])
+def test_mid_word_wildcards_match_as_in_whoosh(tmp_path, q):
+    # searchd alone matched "fer?y" against the words as indexed: "ferry", not "ferries".
+    from searchapp.build import rebuild_index
+    from tests.conftest import make_corpus
+    from tests.sphinx_helpers import cluster_app
+
+    corpus = make_corpus(tmp_path, WILDCARD_CORPUS)
+    rebuild_index(corpus, tmp_path / "index")
+    whoosh = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
+
+    def ids(app):
+        body = app.test_client().get("/api/search", query_string={"q": q}).get_json()
+        return sorted(hit["id"] for hit in body["results"]), body.get("notice")
+
+    try:
+        expected = ids(whoosh)
+    finally:
+        whoosh.extensions["searchapp.live"].close()
+    assert expected[0], f"{q!r} finds nothing on Whoosh either"
+    with cluster_app(corpus, tmp_path / "cluster") as sphinx:
+        assert ids(sphinx) == expected

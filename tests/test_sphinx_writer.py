@@ -90,3 +90,46 @@ def test_a_failed_rebuild_leaves_the_previous_build_live(tmp_path, sphinx_cluste
     assert read_meta(master)["live"] == before["live"]
     assert len(scan_live(master, before["live"])) == 5
     assert config.COLOURS  # both colours still configured
+
+
+def _probe_idf(address, index: str, word: str) -> float | None:
+    """The IDF this shard ranks a one-word query with, or None when it holds no match."""
+    from searchapp.engine.sphinxql.idf import IDF_PROBE
+
+    with cluster.connect(address) as conn, conn.cursor() as cursor:
+        cursor.execute(IDF_PROBE.format(index=index), (word,))
+        rows = cursor.fetchall()
+    return int(rows[0][1]) / 1_000_000 if rows else None
+
+
+def _indexed_forms(corpus) -> list[str]:
+    """The inflected word forms (not their stems) a build of `corpus` indexes."""
+    from searchapp.build import clean_corpus
+    from searchapp.engine.analysis import analyse_word
+    from searchapp.engine.sphinxql.writer import CorpusTally, to_row
+    from searchapp.model import SkippedFile
+
+    tally = CorpusTally()
+    for article in clean_corpus(corpus)[2]:
+        if not isinstance(article, SkippedFile):
+            row = to_row(article)
+            tally.add(article, {**row, "shard": 0})
+    return sorted(w for w in tally.words if analyse_word(w) != w)
+
+
+def test_every_shard_weighs_a_typed_word_form_by_the_cluster_idf(sphinx_shipped):
+    # searchd 2.2 looks the IDF file up by the word as typed, not its stem: with stems
+    # alone in the file, "officials" was weighed by each shard's own count (idf.py).
+    layout = sphinx_shipped
+    live = read_meta(cluster.node_address(layout.master))["live"]
+    index = f"articles_{live}"
+    compared = 0
+    for word in _indexed_forms(SHIPPED_CORPUS):
+        idfs = [_probe_idf(cluster.node_address(s), index, word) for s in layout.shards]
+        if None in idfs:
+            continue  # not on every shard: nothing to compare
+        assert all(abs(v - idfs[0]) < 1e-6 for v in idfs), (word, idfs)
+        compared += idfs[0] > 0  # 0: a stem every article holds
+        if compared == 20:
+            break
+    assert compared, "no inflected word is on every shard of the shipped corpus"

@@ -38,9 +38,14 @@ def assert_same_suggestions(searcher, whoosh_searcher=None) -> None:
     assert len(words) > 300
     ours = VocabularyCorrector(reader, SEARCH_FIELD, Vocabulary())
     whoosh = ReaderCorrector(whoosh_reader, SEARCH_FIELD, whoosh_reader.schema[SEARCH_FIELD])
-    for text in typed_forms(words[:: len(words) // 30]):  # Whoosh takes ~10 ms a word
+    forms = typed_forms(words[:: len(words) // 30])  # Whoosh takes ~10 ms a word
+    for n, text in enumerate(forms):
         for maxdist, prefix in ((1, 1), (2, 1), (2, 0), (1, 2)):
             if len(text) <= prefix:  # Whoosh's automaton fails on those (callers ask 3+)
+                continue
+            # Without a prefix Whoosh takes ~100 ms a word, 85% of this test's time, and
+            # searchapp always asks with one: a quarter of the forms check that case.
+            if prefix == 0 and n % 4:
                 continue
             expected = whoosh.suggest(text, limit=10, maxdist=maxdist, prefix=prefix)
             assert ours.suggest(text, limit=10, maxdist=maxdist, prefix=prefix) == expected, (

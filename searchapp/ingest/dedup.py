@@ -21,6 +21,10 @@ NUM_PERM = 128  # signature length; the Jaccard estimate's error is about 0.04 a
 SCHEME = "affine32"
 # LSH proposes pairs whose Jaccard is likely above this; CONTAINMENT then decides.
 CANDIDATE_JACCARD = 0.4
+# (bands, rows per band) that datasketch's optimiser picks for CANDIDATE_JACCARD and
+# NUM_PERM, given rather than recomputed: its SciPy integration took 0.14 s of every build.
+# tests/test_dedup.py checks the two agree.
+LSH_BANDS = (32, 4)
 # The share of the shorter article's shingles found in the longer one, for a copy.
 CONTAINMENT = 0.8
 MIN_SHINGLES = 8  # fewer than this (a headline, a table stub) says too little to compare
@@ -39,6 +43,11 @@ def _sketch() -> tuple[ModuleType, type, type]:
     from datasketch import MinHash, MinHashLSH
 
     return numpy, MinHash, MinHashLSH
+
+
+def load_library() -> None:
+    """Import datasketch now (it is kept): see pipeline.load_models()."""
+    _sketch()
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ def find_copies(signatures: Iterable[tuple[str, Signature]]) -> list[list[str]]:
     LSH candidates are checked pairwise, then joined transitively (A~B and B~C: one group).
     """
     _, _, MinHashLSH = _sketch()
-    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
     kept: dict[str, Signature] = {}
     parent: dict[str, str] = {}
 

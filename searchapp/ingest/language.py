@@ -55,6 +55,11 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_model() -> None:
+    """Load the detector's model now (it is kept): see pipeline.load_models()."""
+    _identifier()
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when too short or unsure."""
     if len(_WORD.findall(text[:20_000])) < MIN_WORDS:

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from ..model import Article, SkippedFile
+from . import dedup, language
 from .clean import PIPELINE_VERSION, CleanResult, clean_article, derive_title
 from .dates import html_date, parse_written_date, plausible, text_date
 from .htmlpage import extract_html, recall_texts
@@ -34,6 +35,16 @@ class Source:
     sidecar: dict = field(default_factory=dict)
     stamp: Stamp | None = None  # taken before the bytes were read; None: not read from disk
     warnings: tuple[str, ...] = ()  # e.g. a malformed sidecar field that was left out
+
+
+def load_models() -> None:
+    """Load the language model and the copy finder's libraries in this process.
+
+    A build calls this before it starts worker processes: forked from here, they share
+    what is loaded, where each used to load its own copy (about a second of CPU apiece).
+    """
+    language.load_model()
+    dedup.load_library()
 
 
 def content_hash(*parts: bytes) -> str:

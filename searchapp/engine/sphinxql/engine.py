@@ -30,12 +30,11 @@ from ...model import (
     SearchRequest,
 )
 from .. import budget
-from ..analysis import WORD_PATTERN, fold_typography, fold_word, is_stop_word
+from ..analysis import WORD_PATTERN, analyse_word, fold_typography, fold_word, is_stop_word
 from ..articles import ArticleNotFoundError
 from ..highlight import make_snippets, plain_snippet
 from ..live_index import IndexUnavailableError
 from ..query import OPERATORS, has_syntax, words_of
-from ..schema import SECTION_WEIGHTS
 from ..search import FACET_LIMIT, MAX_EXPORT_ROWS, validate
 from ..variants import NameSpellings, variants_notice, widen_names
 from . import matchtext
@@ -48,30 +47,22 @@ from .documents import (
     from_stored,
     language_code,
     language_number,
-    name_form_id,
     name_id,
     speaker_id,
 )
 from .idf import IDF_OPTION
+from .ranker import MAX_TIERS, SCORE_SCALE, TIER_WEIGHT, field_weights, ranker
 from .stories import read_copies, read_story, read_story_link
 from .writer import META_ID, trigrams, vocab_id
 
-# bm25f() takes integer field weights: SECTION_WEIGHTS times ten, and k1 times ten to
-# match (scaling every weight by c scales the weighted term count by c, which k1*c undoes).
-WEIGHT_SCALE = 10
-K1, B = 1.2, 0.75
-# weight() is an integer: the BM25F value times this keeps four decimals.
-SCORE_SCALE = 100_000
-# A name spelled as typed, in weight() units: above any BM25F value times SCORE_SCALE, and
-# MAX_TIERS of them below 2**31 (weight() is a 32-bit integer).
-TIER_WEIGHT = 100_000_000
-MAX_TIERS = 20
 DEFAULT_TIMEOUT_MS = 3_000
 RELATED_LIMIT = 5
 RELATED_TERMS = 8  # distinctive body words a related-articles query ORs together
 SPELLING_CANDIDATES = 100
 MAX_SUGGEST_WORDS = 8
 MIN_PREFIX = 2
+# Vocabulary words a wildcard's leading letters may walk (the parser wants two or more).
+WILDCARD_SCAN = 5_000
 # Rows read, and bodies sent to one CALL SNIPPETS, at a time while an export streams: the
 # largest page's batch, well under searchd's 8 MB max_packet_size for news-length bodies.
 EXPORT_BATCH = MAX_PER_PAGE
@@ -79,37 +70,6 @@ _PLAIN_WORD = re.compile(r"(?<![\w:])(\w+)(?![\w*?~:])")
 _LAST_WORD = re.compile(r"(\w+)$")
 _AGENT = re.compile(r"agent ([^\s:]+:\d+)")
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
-
-
-LENGTH = "+".join(f"{name}_len" for name in SECTION_WEIGHTS)
-
-
-def ranker(avg_length: float, typed: tuple[str, ...] = ()) -> str:
-    """BM25F over the weighted sections, as an expression of searchd's ranking factors.
-
-    Sphinx 2.2's own bm25a()/bm25f() length-normalise with per-field averages that RT
-    indexes never fill in (measured: every article scored 0.5000x, and NaN once a RAM
-    chunk was flushed to disk), so the formula is spelt out: the field weights come in as
-    user_weight (OPTION field_weights), each field's length as its <field>_len attribute,
-    and the average article length, counted at build time, as a constant. tf_idf and
-    hit_count are sums over the query's words, so the saturation uses the matched words'
-    mean weighted count: exact for one word, an approximation for several.
-
-    With `typed` (indexed forms of names widened to their variants), each of them an
-    article holds as typed (its name_forms) adds TIER_WEIGHT, as SPELLING_TIER does in
-    Whoosh. (In the ranker, not a select expression: FACET beside an expression column
-    failed on a distributed index in 2.2.)
-    """
-    norm = f"({1 - B:g}+{B:g}*({LENGTH})/{max(avg_length, 1.0):.3f})"
-    tf = "sum(user_weight*hit_count)/doc_word_count"
-    k1 = K1 * WEIGHT_SCALE
-    tier = "".join(f"+{TIER_WEIGHT}*IN(name_forms, {name_form_id(f)})" for f in typed)
-    return f"expr('{SCORE_SCALE}*sum(user_weight*tf_idf)/({tf}+{k1:g}*{norm}){tier}')"
-
-
-def field_weights() -> str:
-    pairs = ", ".join(f"{name}={round(w * WEIGHT_SCALE)}" for name, w in SECTION_WEIGHTS.items())
-    return f"field_weights=({pairs})"
 
 
 @dataclass(frozen=True)
@@ -341,6 +301,7 @@ class SphinxEngine:
             request.match,
             lambda *a: self._fuzzy(cursor, live, *a),
             rewrite if spellings and spellings.forms else None,
+            lambda pattern: self._wildcard(cursor, live, pattern),
         )
         if mq.parsed.notice:
             notices.append(mq.parsed.notice)
@@ -688,6 +649,19 @@ class SphinxEngine:
             if w.startswith(lead) and distance(w, word, maxdist) <= maxdist
         ]
 
+    def _wildcard(self, cursor, live: Live, pattern: str) -> list[str]:
+        """wo?d, w*d: the vocabulary words whose stem matches the stemmed pattern, the rule
+        the Whoosh engine follows (it stems "fer?y" to "fer?i", which matches "ferri", the
+        stem of "ferry" and "ferries")."""
+        literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        wanted = re.compile(_pattern_regex(analyse_word(pattern)))
+        cursor.execute(
+            f"SELECT word FROM {live.vocab} WHERE MATCH(%s) "
+            f"LIMIT {WILDCARD_SCAN} OPTION max_matches={WILDCARD_SCAN}, ranker=none",
+            ("@word_text " + matchtext.escape_word(literal) + "*",),
+        )
+        return sorted(w for (w,) in cursor.fetchall() if wanted.fullmatch(analyse_word(w)))
+
     def _suggest(self, cursor, live: Live, text: str) -> str | None:
         """A did-you-mean query when some words are not in the vocabulary."""
         from whoosh.support.levenshtein import distance
@@ -723,6 +697,12 @@ class _Result:
     rows: list  # (article id, stored, weight, copy_key, story[, matches in its group])
     facets: dict  # facet name -> searchd's (value, count) rows
     notice: str | None
+
+
+def _pattern_regex(pattern: str) -> str:
+    """A wildcard pattern as a regular expression: ? one character, * any run."""
+    parts = re.split(r"([*?])", pattern)
+    return "".join({"*": ".*", "?": "."}.get(p, re.escape(p)) for p in parts)
 
 
 def _relaxable(request: SearchRequest, mq) -> bool:

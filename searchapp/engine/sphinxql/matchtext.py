@@ -38,6 +38,15 @@ SECTIONS = f"@({','.join(FIELDS)}) "
 _SPECIAL = re.compile(r"([\\()|\-!@~\"&/^$=<>*?%'\[\]{}:.,;+#])")
 
 FuzzyExpander = Callable[[str, int, int], list[str]]
+WildcardExpander = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Expanders:
+    """Vocabulary look-ups the translation may ask for: word~ (fuzzy) and wo?d (wildcard)."""
+
+    fuzzy: FuzzyExpander | None = None
+    wildcard: WildcardExpander | None = None
 
 
 class _Unstemmed(TextAnalyzer):
@@ -75,26 +84,27 @@ def parse(
     match: str,
     expand_fuzzy: FuzzyExpander | None = None,
     rewrite: Callable[[wq.Query], wq.Query] | None = None,
+    expand_wildcard: WildcardExpander | None = None,
 ) -> MatchQuery:
     """Parse a user's query, rewrite its tree (name variants), translate; never raises for
     bad syntax."""
     parsed = parse_user_query(text, parse_schema(), match)
     if rewrite is not None:
         parsed = replace(parsed, query=rewrite(parsed.query))
-    return _translate(parsed, expand_fuzzy)
+    return _translate(parsed, Expanders(expand_fuzzy, expand_wildcard))
 
 
 def plain(text: str, match: str) -> MatchQuery:
     """The query's plain words only (the all-words-found-nothing fallback)."""
     q = plain_words_query(text, parse_schema(), match)
-    return _translate(ParsedQuery(q, text, plain_words=True), None)
+    return _translate(ParsedQuery(q, text, plain_words=True), Expanders())
 
 
-def _translate(parsed: ParsedQuery, expand_fuzzy: FuzzyExpander | None) -> MatchQuery:
+def _translate(parsed: ParsedQuery, expand: Expanders) -> MatchQuery:
     q = parsed.query
     if isinstance(q, wq.Not):
         return MatchQuery("", parsed, only_excluded=True)
-    text = _node(q, expand_fuzzy)
+    text = _node(q, expand)
     return MatchQuery(in_sections(text) if text else "", parsed)
 
 
@@ -107,14 +117,14 @@ def _words(node_text: str) -> str:
     return escape_word(node_text)
 
 
-def _node(q: wq.Query, expand: FuzzyExpander | None) -> str | None:
+def _node(q: wq.Query, expand: Expanders) -> str | None:
     """MATCH text for one node, or None when the node asks for nothing."""
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return None
     if isinstance(q, wq.Every):
         return None
     if isinstance(q, (wq.FuzzyTerm,)):
-        words = expand(q.text, q.maxdist, q.prefixlength) if expand else []
+        words = expand.fuzzy(q.text, q.maxdist, q.prefixlength) if expand.fuzzy else []
         words = sorted(set(words) | {q.text})
         inner = " | ".join(escape_word(w) for w in words)
         return _limit(q.field(), f"({inner})" if len(words) > 1 else inner)
@@ -127,7 +137,14 @@ def _node(q: wq.Query, expand: FuzzyExpander | None) -> str | None:
     if isinstance(q, wq.Prefix):
         return _limit(q.field(), escape_word(q.text) + "*")
     if isinstance(q, wq.Wildcard):
-        # Keep * and ? as wildcards; escape everything else.
+        # searchd would match the pattern against the words as indexed, so "fer?y" found
+        # "ferry" but not "ferries"; the Whoosh engine matches the stemmed pattern against
+        # stems. The expander gives the vocabulary words Whoosh's rule picks.
+        words = expand.wildcard(q.text) if expand.wildcard else []
+        if words:
+            inner = " | ".join(escape_word(w) for w in words)
+            return _limit(q.field(), f"({inner})" if len(words) > 1 else inner)
+        # Without a vocabulary: keep * and ? as wildcards; escape everything else.
         parts = re.split(r"([*?])", q.text)
         return _limit(q.field(), "".join(p if p in "*?" else escape_word(p) for p in parts))
     if isinstance(q, wq.Not):
@@ -152,7 +169,7 @@ def _node(q: wq.Query, expand: FuzzyExpander | None) -> str | None:
     raise ValueError(f"no SphinxQL form for {type(q).__name__}")
 
 
-def _join(children, sep: str, expand: FuzzyExpander | None) -> str | None:
+def _join(children, sep: str, expand: Expanders) -> str | None:
     positive = [c for c in children if not isinstance(c, wq.Not)]
     negative = [c for c in children if isinstance(c, wq.Not)]
     parts = [p for p in (_node(c, expand) for c in positive) if p]
@@ -171,7 +188,7 @@ def _limit(field: str, text: str) -> str:
     return f"({prefix}{text})" if prefix else text
 
 
-def highlight_text(parsed: ParsedQuery, expand: FuzzyExpander | None = None) -> str:
+def highlight_text(parsed: ParsedQuery, expand: Expanders | None = None) -> str:
     """Any of the query's wanted words (not those under NOT), for CALL SNIPPETS to mark.
 
     Only words searched in the article text, title or quotes are marked, as in the Whoosh
@@ -180,7 +197,7 @@ def highlight_text(parsed: ParsedQuery, expand: FuzzyExpander | None = None) -> 
     parts = []
     for leaf in wanted_leaves(parsed.query):
         if leaf.field() in ("text", "title", "quotes"):
-            text = _node(_unlimited(leaf), expand)
+            text = _node(_unlimited(leaf), expand or Expanders())
             if text:
                 parts.append(text)
     return " | ".join(dict.fromkeys(parts))

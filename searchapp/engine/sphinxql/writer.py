@@ -65,7 +65,7 @@ class CorpusTally:
     words: Counter = field(default_factory=Counter)  # folded word -> documents
     keywords: Counter = field(default_factory=Counter)  # stemmed keyword -> documents
     length: int = 0  # indexed words in every article, for the average BM25 normalises by
-    # A few keywords of the first article on each shard: the IDF probe's candidates.
+    # A few word forms of the first article on each shard: the IDF probe's candidates.
     samples: dict = field(default_factory=dict)
 
     def add(self, article: Article, row: dict) -> None:
@@ -85,14 +85,23 @@ class CorpusTally:
         self.words.update(folded)
         keywords = {analyse_word(w) for w in folded}
         self.keywords.update(keywords)
-        self.samples.setdefault(row["shard"], sorted(keywords)[:50])
+        self.samples.setdefault(row["shard"], sorted(folded)[:50])
 
-    def probe_word(self, shard: int) -> str | None:
-        """A keyword on this shard that not every article holds (its IDF is not 0)."""
-        for word in self.samples.get(shard, ()):
-            if self.keywords[word] < self.articles:
-                return word
-        return None
+    def probe_word(self, shard: int) -> tuple[str, float] | None:
+        """A word form on this shard, not its stem, and the IDF the cluster gives it.
+
+        The most common stem that not every article holds (its IDF is not 0): a shard
+        weighing by its own counts (idf.py) then most likely shows a different IDF.
+        """
+        candidates = [
+            (self.keywords[analyse_word(w)], w)
+            for w in self.samples.get(shard, ())
+            if analyse_word(w) != w and self.keywords[analyse_word(w)] < self.articles
+        ]
+        if not candidates:
+            return None
+        docs, word = max(candidates)
+        return word, idf.expected_idf(self.articles, docs)
 
     def info(self, global_idf: bool) -> dict:
         return {
@@ -284,7 +293,8 @@ def _full(
     finally:
         writer.close()
     _check_stemmer(master, tally.words)
-    idf.write_idf(layout.idf_path(colour), tally.articles, tally.keywords)
+    keys = idf.idf_keys(tally.keywords, tally.words)
+    idf.write_idf(layout.idf_path(colour), tally.articles, keys)
     # Rolling restart: each shard loads the new IDF file (the live colour is served by the
     # other shards meanwhile, with a partial-results notice).
     for node in layout.shards:
@@ -292,7 +302,7 @@ def _full(
     for k, address in enumerate(shards):
         probe = tally.probe_word(k)
         if probe:
-            idf.check_loaded(address, index, probe)
+            idf.check_loaded(address, index, *probe)
     _write_vocab(master, f"{VOCAB}_{colour}", tally.words)
     generation = _generation_name()
     _write_meta(master, colour, generation, {**tally.info(global_idf=True), **groups_info(groups)})

@@ -1,7 +1,7 @@
 """cProfile a full build, or a query mix through the app, as bench/PERF.md breaks them down.
 
-Usage: python bench/profile.py build CORPUS_DIR INDEX_DIR OUT.prof
-       python bench/profile.py search INDEX_DIR OUT.prof [--queries 400]
+Usage: python bench/profiling.py build CORPUS_DIR INDEX_DIR OUT.prof
+       python bench/profiling.py search INDEX_DIR OUT.prof [--queries 400]
 
 The build runs in one process (procs=1) so the profile sees cleaning and writing; the
 searches go through Flask's test client to /api/search, each query once (no result cache).
