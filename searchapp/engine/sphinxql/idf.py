@@ -20,6 +20,10 @@ differently. The file therefore holds every indexed word form as well, each with
 document count of its stem (`idf_keys`). A form no article holds ("informations") still
 falls back to the shard's own count; its stem matches as usual.
 
+The counts are written scaled (`scaled_counts`) so that searchd's log(N/n) is BM25's
+log(1 + (N - n + 0.5) / (n + 0.5)), Whoosh's IDF: unscaled, a word every article holds
+weighed 0 everywhere, and a small corpus about one person ranked by date alone.
+
 A shard that has no IDF file loaded gives every word an IDF of 0 under
 `OPTION global_idf=1`, so every match weighs the same, silently: check_loaded() asks each
 shard and refuses a build whose shards did not load the file.
@@ -63,16 +67,28 @@ def idf_keys(keyword_docs: Counter, forms: Iterable[str]) -> dict[str, int]:
     return keys
 
 
+def scaled_counts(total_documents: int, docs: int) -> tuple[int, int]:
+    """(N', n') with log(N'/n') = log((N + 1) / (n + 0.5)), which is BM25's IDF
+    log(1 + (N - n + 0.5) / (n + 0.5)); doubled, since the file holds integers."""
+    return 2 * total_documents + 2, 2 * docs + 1
+
+
 def dump_text(total_documents: int, keys: dict[str, int]) -> str:
     """A dictionary dump in the format `indextool --dumpdict --stats` prints."""
-    lines = [f"total-documents: {total_documents}"]
-    lines += [f"{word},{docs},{docs},0" for word, docs in sorted(keys.items())]
+    lines = [f"total-documents: {scaled_counts(total_documents, 0)[0]}"]
+    lines += [
+        f"{word},{n},{n},0"
+        for word, docs in sorted(keys.items())
+        for n in [scaled_counts(total_documents, docs)[1]]
+    ]
     return "\n".join(lines) + "\n"
 
 
 def expected_idf(total_documents: int, docs: int) -> float:
-    """The IDF searchd gives a word under IDF_OPTION[True]: log(N/n) / (2 log(N+1))."""
-    return log(total_documents / docs) / (2 * log(total_documents + 1))
+    """The IDF searchd gives a word under IDF_OPTION[True]: log(N'/n') / (2 log(N'+1)),
+    with the scaled counts the file holds."""
+    big_n, n = scaled_counts(total_documents, docs)
+    return log(big_n / n) / (2 * log(big_n + 1))
 
 
 def write_idf(path: Path, total_documents: int, keys: dict[str, int]) -> None:
