@@ -269,25 +269,33 @@ WILDCARD_CORPUS = {
 }
 
 
-@pytest.mark.parametrize("q", ["fer?y", "fe*y", "title:fe?ry", "fer?ies", "fa?ry", "mark?ts"])
-def test_mid_word_wildcards_match_as_in_whoosh(tmp_path, q):
-    # searchd alone matched "fer?y" against the words as indexed: "ferry", not "ferries".
+@pytest.fixture(scope="module")
+def wildcard_apps(tmp_path_factory):
+    """(Whoosh app, cluster app) over WILDCARD_CORPUS, built once for every pattern."""
     from searchapp.build import rebuild_index
     from tests.conftest import make_corpus
     from tests.sphinx_helpers import cluster_app
 
-    corpus = make_corpus(tmp_path, WILDCARD_CORPUS)
-    rebuild_index(corpus, tmp_path / "index")
-    whoosh = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
+    root = tmp_path_factory.mktemp("wildcards")
+    corpus = make_corpus(root, WILDCARD_CORPUS)
+    rebuild_index(corpus, root / "index")
+    whoosh = create_app({"INDEX_DIR": str(root / "index"), "TESTING": True})
+    try:
+        with cluster_app(corpus, root / "cluster") as sphinx:
+            yield whoosh, sphinx
+    finally:
+        whoosh.extensions["searchapp.live"].close()
+
+
+@pytest.mark.parametrize("q", ["fer?y", "fe*y", "title:fe?ry", "fer?ies", "fa?ry", "mark?ts"])
+def test_mid_word_wildcards_match_as_in_whoosh(wildcard_apps, q):
+    # searchd alone matched "fer?y" against the words as indexed: "ferry", not "ferries".
+    whoosh, sphinx = wildcard_apps
 
     def ids(app):
         body = app.test_client().get("/api/search", query_string={"q": q}).get_json()
         return sorted(hit["id"] for hit in body["results"]), body.get("notice")
 
-    try:
-        expected = ids(whoosh)
-    finally:
-        whoosh.extensions["searchapp.live"].close()
+    expected = ids(whoosh)
     assert expected[0], f"{q!r} finds nothing on Whoosh either"
-    with cluster_app(corpus, tmp_path / "cluster") as sphinx:
-        assert ids(sphinx) == expected
+    assert ids(sphinx) == expected
