@@ -215,7 +215,7 @@ def _search(
         browsing = not request.q.strip()
         parsed, corrections = _parse(searcher, request, notices, synonyms, gen.stemmed_in)
         if request.variants and not browsing:
-            parsed, typed = _with_variants(parsed, gen, notices)
+            parsed, typed = _with_variants(parsed, gen, notices, searcher)
         matches = _run(searcher, gen, parsed.query, request, browsing, typed)
         relaxed = None
         if not matches.total:
@@ -482,13 +482,18 @@ def _filters(request: SearchRequest) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
-def _with_variants(parsed: ParsedQuery, gen, notices: list[str]) -> tuple[ParsedQuery, frozenset]:
+def _with_variants(
+    parsed: ParsedQuery, gen, notices: list[str], searcher
+) -> tuple[ParsedQuery, frozenset]:
     """Search each name word also under the corpus's other spellings of it (variants.py).
 
     Only bare words are widened: a quoted phrase ("Sergei Lavrov") means that spelling.
     Returns the query and the widened terms as typed, (field, bytes) like a matcher's.
     """
-    query, widened = widen_names(parsed.query, gen.spellings)
+    def docs(words: list[str]) -> dict[str, int]:
+        return {w: searcher.doc_frequency(SEARCH_FIELD, w) for w in words}
+
+    query, widened = widen_names(parsed.query, gen.spellings, docs=docs, total=searcher.doc_count_all())
     if not widened:
         return parsed, frozenset()
     notices.append(variants_notice(gen.spellings, widened))

@@ -4,11 +4,18 @@ The build learns the variants (ingest/name_variants.py) as lowercased corpus wor
 word of a query whose indexed form is one of them is ORed with the others, each at
 VARIANT_BOOST, and the engine ranks an article holding more of the spellings as typed
 above one holding variants only. Quoted names and field queries are left as typed.
+
+A name and its spellings score as one word: every spelling weighs with the idf of the
+group's most common spelling (a rare typo's own idf made an article holding it outscore
+ones holding the name as typed), and in Whoosh an article scores its best spelling
+(DisjunctionMax), not their sum.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from math import log
 
 from whoosh import query as wq
 
@@ -46,13 +53,24 @@ class NameSpellings:
         return self.readable.get(form, form)
 
 
+def bm25_idf(total: int, docs: int) -> float:
+    """BM25's idf, as both engines rank with it (ranking.py, sphinxql/idf.py)."""
+    return log(1 + (total - docs + 0.5) / (docs + 0.5))
+
+
 def widen_names(
-    q: wq.Query, spellings: NameSpellings, stemmed: bool = True
+    q: wq.Query,
+    spellings: NameSpellings,
+    stemmed: bool = True,
+    docs: Callable[[list[str]], dict[str, int]] | None = None,
+    total: int = 0,
 ) -> tuple[wq.Query, dict[str, tuple[str, ...]]]:
     """`q` with each bare word that has variants ORed with them, and {form: variant forms}.
 
     `stemmed`: the tree holds indexed forms (Whoosh); otherwise words as typed, which
-    get the variants as the corpus spells them (searchd stems both itself).
+    get the variants as the corpus spells them (searchd stems both itself). `docs`
+    gives the document counts of words and `total` the articles: with them every
+    spelling is boosted to the group's idf.
     """
     widened: dict[str, tuple[str, ...]] = {}
 
@@ -65,8 +83,12 @@ def widen_names(
             return node
         widened[form] = others
         spelt = others if stemmed else spellings.words[form]
-        boost = node.boost * VARIANT_BOOST
-        return wq.Or([node, *(wq.Term(SEARCH_FIELD, o, boost=boost) for o in spelt)])
+        boosts = [(node.text, node.boost), *((o, node.boost * VARIANT_BOOST) for o in spelt)]
+        if docs is not None and total:
+            counts = docs([w for w, _ in boosts])
+            group = bm25_idf(total, max(counts.values(), default=0))
+            boosts = [(w, b * group / bm25_idf(total, counts.get(w, 0))) for w, b in boosts]
+        return wq.DisjunctionMax([wq.Term(SEARCH_FIELD, w, boost=round(b, 4)) for w, b in boosts])
 
     if not spellings.forms:
         return q, {}

@@ -292,7 +292,13 @@ class SphinxEngine:
         widened: dict[str, tuple[str, ...]] = {}
 
         def rewrite(q):
-            q, found = widen_names(q, spellings, stemmed=False)
+            q, found = widen_names(
+                q,
+                spellings,
+                stemmed=False,
+                docs=lambda words: self._word_dfs(cursor, live, words),
+                total=int(live.info.get("articles", 0)),
+            )
             widened.update(found)
             return q
 
