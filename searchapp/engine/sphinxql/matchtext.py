@@ -164,27 +164,9 @@ def _node(q: wq.Query, expand: Expanders) -> str | None:
         return _join([q.a, q.b], " ", expand)
     if isinstance(q, wq.And):
         return _join(q.subqueries, " ", expand)
-    if isinstance(q, wq.DisjunctionMax):
-        return _best_of(q.subqueries, expand)
-    if isinstance(q, wq.Or):
+    if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         return _join(q.subqueries, " | ", expand)
     raise ValueError(f"no SphinxQL form for {type(q).__name__}")
-
-
-def _best_of(children, expand: Expanders) -> str | None:
-    """A name and its spellings (variants.py), scored by the best one, not their sum.
-
-    searchd sums the weights of every word an article holds; a spelling after the first
-    (the one typed) is matched only where the typed one is absent, so an article holding
-    both weighs the typed one alone, as Whoosh's DisjunctionMax scores it.
-    """
-    first, *rest = children
-    typed = _node(first, expand)
-    if not rest or typed is None or type(first) is not wq.Term:
-        return _join(children, " | ", expand)
-    plain = _limit(first.field(), _words(first.text))
-    parts = [typed, *(f"({_node(c, expand)} -{plain})" for c in rest)]
-    return "(" + " | ".join(parts) + ")"
 
 
 def _join(children, sep: str, expand: Expanders) -> str | None:
