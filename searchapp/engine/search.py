@@ -49,7 +49,7 @@ from .schema import SEARCH_FIELD, from_stored
 from .spelling import did_you_mean
 from .stemming import in_languages
 from .synonyms import Synonyms
-from .variants import SPELLING_TIER, variants_notice, widen_names
+from .variants import SPELLING_TIER, names_lead, variants_notice, widen_names
 from .whoosh_private import filter_docnums
 
 MAX_TERM_EXPANSION = 1_000  # words a prefix/fuzzy term may expand to before we refuse it
@@ -498,6 +498,8 @@ def _with_variants(
         return parsed, frozenset()
     notices.append(variants_notice(gen.spellings, widened))
     typed = frozenset((SEARCH_FIELD, word.encode("utf-8")) for word in widened)
+    if not names_lead(widened, len(words_of(parsed.text))):
+        typed = frozenset()
     return ParsedQuery(query, parsed.text, parsed.notice, parsed.plain_words), typed
 
 

@@ -95,6 +95,13 @@ def widen_names(
     return rewrite_leaves(q, widen, exclusions=True), widened
 
 
+def names_lead(widened: dict, words: int) -> bool:
+    """Whether the typed-spelling tier applies: names are at least half of the query's
+    words. In a long query a tier lifted every article holding one name word above all
+    that matched the rest (CACM 0.4949 -> 0.4805 with it on every query)."""
+    return 2 * len(widened) >= words
+
+
 def variants_notice(spellings: NameSpellings, widened: dict[str, tuple[str, ...]]) -> str:
     """What the reader is told about the spellings a search added."""
     spelled = "; ".join(

@@ -36,7 +36,7 @@ from ..highlight import make_snippets, plain_snippet
 from ..live_index import IndexUnavailableError
 from ..query import OPERATORS, has_syntax, words_of
 from ..search import FACET_LIMIT, MAX_EXPORT_ROWS, validate
-from ..variants import NameSpellings, variants_notice, widen_names
+from ..variants import NameSpellings, names_lead, variants_notice, widen_names
 from . import matchtext
 from .cluster import Address, ClusterUnavailableError, connect
 from .config import ARTICLES, META, TEMPLATE, VOCAB
@@ -321,7 +321,8 @@ class SphinxEngine:
             )
         if widened and mq.text:
             notices.append(variants_notice(spellings, widened))
-            mq = replace(mq, typed=tuple(widened))
+            if names_lead(widened, len(words_of(request.q))):
+                mq = replace(mq, typed=tuple(widened))
         return mq
 
     def _spellings(self, live: Live) -> NameSpellings:
