@@ -295,11 +295,12 @@ def serve_command(
     Example: searchapp serve --host 127.0.0.1 --port 8000
     """
     from .announce import PortUnavailableError, check_port
-    from .server import serve
+    from .server import serve, write_stall_seconds
 
     try:
+        write_stall_seconds()
         check_port(host, port)  # before any build: a taken port should fail at once
-    except PortUnavailableError as error:
+    except (PortUnavailableError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     corpus_dir, index_dir = _dirs(corpus_dir, index_dir)
     if synonyms_file is not None:

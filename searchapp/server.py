@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -37,8 +38,24 @@ MAX_BODY_BYTES = 64 * 1024
 # client must take at least WRITE_PROGRESS_BYTES of it every WRITE_STALL_SECONDS (about
 # 3 KB/s), or the connection is closed. Before, a client that asked for a big export and
 # read nothing held its thread for as long as it liked (42 s and counting, one thread).
-WRITE_STALL_SECONDS = 10
+# SEARCHAPP_WRITE_STALL_SECONDS changes it (clients on very slow links; the test uses 2 s).
+DEFAULT_WRITE_STALL_SECONDS = 10.0
 WRITE_PROGRESS_BYTES = 32 * 1024
+
+
+def write_stall_seconds(environ=os.environ) -> float:
+    """The write deadline from the environment; anything but 0 < seconds <= 3600 is an error."""
+    raw = environ.get("SEARCHAPP_WRITE_STALL_SECONDS")
+    if not raw:
+        return DEFAULT_WRITE_STALL_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        message = f"SEARCHAPP_WRITE_STALL_SECONDS must be seconds from 0 to 3600, not {raw!r}"
+        raise ValueError(message)
+    return seconds
 
 
 class _HeaderDeadline(ASGIProtocol):
@@ -47,10 +64,11 @@ class _HeaderDeadline(ASGIProtocol):
 
     gunicorn arms that timer only between requests, so a first request that never finishes
     its headers held its connection for ever. The timer is cancelled once headers are in.
-    Writes have a deadline too (WRITE_STALL_SECONDS).
+    Writes have a deadline too (write_stall_seconds).
     """
 
     _write_stall = None  # the timer armed while the transport's write buffer is full
+    write_stall_seconds = DEFAULT_WRITE_STALL_SECONDS  # serve() sets it from the environment
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -64,7 +82,7 @@ class _HeaderDeadline(ASGIProtocol):
 
     def _watch_writes(self, buffered: int) -> None:
         self._write_stall = self.worker.loop.call_later(
-            WRITE_STALL_SECONDS, self._writes_checked, buffered
+            self.write_stall_seconds, self._writes_checked, buffered
         )
 
     def _writes_checked(self, buffered_before: int) -> None:
@@ -208,8 +226,10 @@ def serve(
 ) -> None:
     """Serve until interrupted, saying where and when it stops (see announce.py).
 
-    `settings` picks the engine (engines.engine_settings).
+    `settings` picks the engine (engines.engine_settings). Raises ValueError for a bad
+    SEARCHAPP_WRITE_STALL_SECONDS.
     """
+    _HeaderDeadline.write_stall_seconds = write_stall_seconds()  # workers are forked after
     urls: list[str] = []
 
     def when_ready(arbiter) -> None:

@@ -123,8 +123,12 @@ def rss_kb(pid: int) -> int:
 
 
 @contextmanager
-def serve_process(corpus: Path, index: Path, *, workers: int = 2, threads: int = 4):
+def serve_process(
+    corpus: Path, index: Path, *, workers: int = 2, threads: int = 4, env: dict | None = None
+):
     """`searchapp serve` on a free 127.0.0.1 port; yields a Server once /healthz answers.
+
+    `env` adds variables to the server's environment.
 
     /healthz may answer 503 (no usable index): the server is up either way. The process
     is always terminated (then killed if it lingers) when the block ends.
@@ -137,6 +141,7 @@ def serve_process(corpus: Path, index: Path, *, workers: int = 2, threads: int =
          "--workers", str(workers), "--threads", str(threads),
          "--corpus", str(corpus), "--index", str(index)],
         stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:

@@ -12,7 +12,7 @@ import pytest
 
 from searchapp import SECURITY_HEADERS, create_app
 from searchapp.build import rebuild_index
-from searchapp.server import HEADER_SECONDS, REQUEST_LINE_BYTES, WRITE_STALL_SECONDS
+from searchapp.server import HEADER_SECONDS, REQUEST_LINE_BYTES, write_stall_seconds
 
 from .conftest import make_corpus
 from .server_helpers import get_json, serve_process
@@ -174,11 +174,12 @@ def test_errors_written_before_the_app_carry_the_security_headers(tmp_path):
         assert get_json(server.base + "/api/search?q=harbour")[0] == 200
 
 
-def _read_all(sock: socket.socket) -> bytes:
+def _read_all(sock: socket.socket, end: bytes = b"0\r\n\r\n") -> bytes:
+    """What the server sends until its answer's last chunk, it closes, or 10 s pass."""
     sock.settimeout(10)
     received = b""
     try:
-        while chunk := sock.recv(65536):
+        while not received.endswith(end) and (chunk := sock.recv(65536)):
             received += chunk
     except (ConnectionResetError, TimeoutError):
         pass
@@ -199,7 +200,9 @@ def test_a_client_that_stops_reading_an_export_is_cut_off(tmp_path):
     rebuild_index(corpus, tmp_path / "index")
     request = b"GET /api/search?q=harbour&format=csv HTTP/1.1\r\nHost: x\r\n\r\n"
     end = b"0\r\n\r\n"  # the last chunk of a complete chunked answer
-    with serve_process(corpus, tmp_path / "index", workers=1, threads=1) as server:
+    stall = 2  # seconds; the default is 10
+    env = {"SEARCHAPP_WRITE_STALL_SECONDS": str(stall)}
+    with serve_process(corpus, tmp_path / "index", workers=1, threads=1, env=env) as server:
         host, port = server.base.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port))) as sock:
             sock.sendall(request)
@@ -209,7 +212,15 @@ def test_a_client_that_stops_reading_an_export_is_cut_off(tmp_path):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             sock.connect((host, int(port)))
             sock.sendall(request)
-            time.sleep(WRITE_STALL_SECONDS + 5)  # reads nothing
+            time.sleep(stall + 4)  # reads nothing
             cut = _read_all(sock)
         assert not cut.endswith(end) and len(cut) < len(whole)
         assert get_json(server.base + "/api/search?q=harbour")[0] == 200
+
+
+def test_the_write_deadline_comes_from_the_environment_and_is_checked():
+    assert write_stall_seconds({}) == 10
+    assert write_stall_seconds({"SEARCHAPP_WRITE_STALL_SECONDS": "2.5"}) == 2.5
+    for bad in ("0", "-1", "soon", "99999"):
+        with pytest.raises(ValueError, match="SEARCHAPP_WRITE_STALL_SECONDS"):
+            write_stall_seconds({"SEARCHAPP_WRITE_STALL_SECONDS": bad})

@@ -490,10 +490,13 @@ def _with_variants(
     Only bare words are widened: a quoted phrase ("Sergei Lavrov") means that spelling.
     Returns the query and the widened terms as typed, (field, bytes) like a matcher's.
     """
+
     def docs(words: list[str]) -> dict[str, int]:
         return {w: searcher.doc_frequency(SEARCH_FIELD, w) for w in words}
 
-    query, widened = widen_names(parsed.query, gen.spellings, docs=docs, total=searcher.doc_count_all())
+    query, widened = widen_names(
+        parsed.query, gen.spellings, docs=docs, total=searcher.doc_count_all()
+    )
     if not widened:
         return parsed, frozenset()
     notices.append(variants_notice(gen.spellings, widened))
