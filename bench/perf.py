@@ -866,7 +866,7 @@ def main(argv: list[str] | None = None) -> int:
     n_queries = 40 if args.quick else args.queries
     sample = min(1000, *sizes)  # queries only from stories every size holds
     if args.quick:
-        args.http_seconds, args.http_rounds, args.html_pages = 2, 1, 10
+        args.http_seconds, args.http_rounds, args.html_pages = 1, 1, 5
     queries = make_queries(n_queries, sample=sample)
     # HTTP runs use many distinct queries so the load is not answered from any result cache.
     args.paths = [

@@ -114,7 +114,7 @@ def test_rebuilds_under_load_fail_no_request_and_never_mix_generations(tmp_path)
         with ThreadPoolExecutor(max_workers=4) as pool:
             futures = [pool.submit(searcher, server.base, i) for i in range(4)]
             try:
-                time.sleep(1)
+                time.sleep(0.5)
                 for k, incremental in ((2, False), (3, True), (4, False), (5, True)):
                     write_version(corpus, k)
                     args = ["--incremental"] if incremental else []
@@ -134,7 +134,7 @@ def test_rebuilds_under_load_fail_no_request_and_never_mix_generations(tmp_path)
                     status, data = get_json(server.base + "/api/search?" + urlencode(
                         {"q": marker(k - 1), "typos": "false"}))  # fmt: skip
                     assert status == 200 and data["total"] == 0
-                    time.sleep(0.5)
+                    time.sleep(0.2)  # searches of version k alone
             finally:
                 stop.set()
                 for future in futures:
@@ -192,13 +192,13 @@ def test_memory_does_not_grow_over_a_long_run(tmp_path):
     script = Path(__file__).resolve().parent.parent / "bench" / "load.py"
     with serve_process(corpus, index, workers=2, threads=4) as server:
         warm = subprocess.run([sys.executable, str(script), "--url", server.base, "--duration",
-                               "5", "--concurrency", "4", "--json"],
+                               "3", "--concurrency", "4", "--json"],
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert warm.returncode == 0, warm.stderr
         workers = server.worker_pids()
         start = {pid: rss_kb(pid) for pid in workers}
         done = subprocess.run([sys.executable, str(script), "--url", server.base, "--duration",
-                               "12", "--concurrency", "6", "--json"],
+                               "8", "--concurrency", "6", "--json"],
                               capture_output=True, text=True, timeout=120)  # fmt: skip
         end = {pid: rss_kb(pid) for pid in workers}
     report = json.loads(done.stdout)

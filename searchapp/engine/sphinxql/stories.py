@@ -11,6 +11,7 @@ stories (an article alone keeps its own doc id), and `story` is its story's numb
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from ...ingest.groups import Groups, compute_groups
 from ...ingest.profile import profile_from_text
@@ -46,10 +47,17 @@ def group_colour(master: cluster.Address, shards: list, index: str) -> Groups:
             for i in range(0, len(numbers), 500):
                 ids = ",".join(map(str, numbers[i : i + 500]))
                 cursor.execute(f"UPDATE {index} SET {column} = {value} WHERE id IN ({ids})")
-    for connection in shards:
-        with connection.cursor() as cursor:
-            cursor.execute("FLUSH ATTRIBUTES")  # the updates, on disk before any restart
+    if changes:  # the updates, on disk before any restart
+        # searchd answers FLUSH ATTRIBUTES on its next once-a-second tick: 1.0 s per shard
+        # when asked one after the other, 1.0 s in all side by side.
+        with ThreadPoolExecutor(max_workers=len(shards)) as pool:
+            list(pool.map(_flush_attributes, shards))
     return groups
+
+
+def _flush_attributes(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("FLUSH ATTRIBUTES")
 
 
 GROUP_COLUMNS = ("copy_key", "story_key", "story")
