@@ -15,6 +15,7 @@ import asyncio
 import logging
 import os
 import threading
+import weakref
 from pathlib import Path
 
 from a2wsgi import WSGIMiddleware
@@ -58,6 +59,11 @@ def write_stall_seconds(environ=os.environ) -> float:
     return seconds
 
 
+# This worker's connections, so that shutdown can close the idle ones (weak: a closed
+# connection leaves by itself).
+_OPEN_CONNECTIONS: weakref.WeakSet = weakref.WeakSet()
+
+
 class _HeaderDeadline(ASGIProtocol):
     """gunicorn's protocol, with its keep-alive timer armed for the first request too, and
     the app's security headers on the errors gunicorn writes itself (400, 431, ...).
@@ -72,8 +78,14 @@ class _HeaderDeadline(ASGIProtocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        _OPEN_CONNECTIONS.add(self)
         if self._request_ready is not None:  # an HTTP/1 connection
             self._arm_keepalive_timer()
+
+    def close_if_idle(self) -> None:
+        """Close the connection now if it is waiting for a request (used at shutdown)."""
+        if self._awaiting_request and not self._closed:
+            self._keepalive_timeout()
 
     def pause_writing(self) -> None:
         super().pause_writing()
@@ -194,6 +206,14 @@ class Worker(gasgi.ASGIWorker):
         # process runs only this worker, so replacing it here touches nothing else.
         gasgi.ASGIProtocol = _HeaderDeadline
         super().init_process()
+
+    async def _shutdown(self) -> None:
+        # gunicorn's graceful stop waits for every connection, and an idle keep-alive one
+        # (a browser tab left open) only ends at its keep-alive timeout: Ctrl-C took 5.6 s
+        # instead of 1.7 s. Idle ones close now; requests being answered still finish.
+        for connection in list(_OPEN_CONNECTIONS):
+            connection.close_if_idle()
+        await super()._shutdown()
 
 
 class _Server(BaseApplication):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import signal
 import socket
 import time
 from urllib.parse import urlencode
@@ -224,3 +225,21 @@ def test_the_write_deadline_comes_from_the_environment_and_is_checked():
     for bad in ("0", "-1", "soon", "99999"):
         with pytest.raises(ValueError, match="SEARCHAPP_WRITE_STALL_SECONDS"):
             write_stall_seconds({"SEARCHAPP_WRITE_STALL_SECONDS": bad})
+
+
+def test_an_idle_keep_alive_connection_does_not_hold_up_shutdown(tmp_path):
+    """Before: SIGTERM waited for an idle keep-alive connection (a browser tab left open)
+    until its keep-alive timeout ended it; now it is closed as the server stops."""
+    corpus = make_corpus(tmp_path, ARTICLES)
+    rebuild_index(corpus, tmp_path / "index")
+    with serve_process(corpus, tmp_path / "index", workers=1, threads=2) as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            asked = time.monotonic()
+            server.process.send_signal(signal.SIGTERM)
+            assert _closed_by_server(sock, asked + HEADER_SECONDS - 1)
+        server.process.wait(timeout=HEADER_SECONDS)
+        assert server.process.returncode == 0
