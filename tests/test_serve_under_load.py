@@ -196,13 +196,13 @@ def test_memory_does_not_grow_over_a_long_run(tmp_path):
     script = Path(__file__).resolve().parent.parent / "bench" / "load.py"
     with serve_process(corpus, index, workers=2, threads=4) as server:
         warm = subprocess.run([sys.executable, str(script), "--url", server.base, "--duration",
-                               "3", "--concurrency", "4", "--json"],
+                               "2", "--concurrency", "4", "--json"],
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert warm.returncode == 0, warm.stderr
         workers = server.worker_pids()
         start = {pid: rss_kb(pid) for pid in workers}
         done = subprocess.run([sys.executable, str(script), "--url", server.base, "--duration",
-                               "8", "--concurrency", "6", "--json"],
+                               "6", "--concurrency", "6", "--json"],
                               capture_output=True, text=True, timeout=120)  # fmt: skip
         end = {pid: rss_kb(pid) for pid in workers}
     report = json.loads(done.stdout)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -51,13 +52,19 @@ def start_server() -> Iterator[Callable[[Path, Path], Server]]:
     The same harness as the HTTP tests (tests/server_helpers.py): `searchapp serve` on a
     free 127.0.0.1 port, always terminated.
     """
+    started: list[subprocess.Popen] = []
     with ExitStack() as running:
 
         def start(corpus: Path, index_dir: Path) -> Server:
             server = running.enter_context(serve_process(corpus, index_dir, workers=1, threads=8))
+            started.append(server.process)
             return Server(server.base, server.process, index_dir)
 
         yield start
+        # Each server takes 1-2 s to stop: ask them all at once, then wait for each.
+        for process in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
 
 
 @pytest.fixture(scope="session")
