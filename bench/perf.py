@@ -504,7 +504,7 @@ def _change_one_percent(corpus: Path) -> list[str]:
 
 # The smoke run's corpus: enough articles for every step to do real work, few enough that
 # the test suite spends under a minute on it (1,000 took 90 s of a loaded CI run).
-QUICK_SIZE = 300
+QUICK_SIZE = 200
 
 
 class Report:
@@ -826,7 +826,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"CI smoke run: {QUICK_SIZE} articles, 40 queries, 10 HTML pages, one 2 s HTTP run",
+        help=f"CI smoke run: {QUICK_SIZE} articles, 40 queries, 5 HTML pages, one 1 s HTTP run",
     )
     parser.add_argument("--queries", type=int, default=200, help="latency queries (seeded)")
     parser.add_argument("--http-seconds", type=int, default=10, help="length of each HTTP load run")

@@ -67,7 +67,7 @@ def test_quick_benchmark_prints_parseable_lines(tmp_path):
     assert all(parsed), [line for line, m in zip(lines, parsed, strict=True) if not m]
     metrics = {m["metric"] for m in parsed}
     assert EXPECTED <= metrics, EXPECTED - metrics
-    assert all(m["size"] in ("0", "300") and m["ours"] != "na" for m in parsed)  # QUICK_SIZE
+    assert all(m["size"] in ("0", "200") and m["ours"] != "na" for m in parsed)  # QUICK_SIZE
     # No request failed under load, on either server.
     errors = next(m for m in parsed if m["metric"] == "http_search_errors")
     assert float(errors["ours"]) == 0 and float(errors["base"]) == 0
