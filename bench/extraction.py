@@ -104,11 +104,14 @@ def _trafilatura(fast: bool) -> Callable[[str], str | None]:
     return lambda html: trafilatura.extract(html, fast=fast, include_comments=False)
 
 
-def _indexed_body(page: Page) -> str:
+def _indexed_text(page: Page) -> str:
     from searchapp.ingest.pipeline import Source, build_article
+    from searchapp.model import Article
 
     article = build_article(Source(page.id, page.id, "html", page.html, raw_hash=""))
-    return getattr(article, "body", "")  # a SkippedFile (nothing left) scores as empty
+    # A SkippedFile (nothing left) scores as empty. (Reading a field by name with a
+    # default scored every page 0 once Article.body became Article.text.)
+    return article.text if isinstance(article, Article) else ""
 
 
 Method = Callable[[Page], str]
@@ -126,7 +129,7 @@ def methods_for(
         "text_path": lambda p: clean_article(naive[p.id]).text,
         "text_path_template": lambda p: clean_article(naive[p.id], template_lines=template).text,
         "html_path": lambda p: extract_html(p.html).text,
-        "html_pipeline": _indexed_body,
+        "html_pipeline": _indexed_text,
         "trafilatura": lambda p: _safe(traf, p.html),
         "trafilatura_fast": lambda p: _safe(traf_fast, p.html),
         "readability_lxml": lambda p: _safe(readability_text, p.html),
