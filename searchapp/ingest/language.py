@@ -1,4 +1,5 @@
-"""The language an article is written in, and that language's stop words. Pure.
+"""The language an article is written in, and that language's stop words. Pure, but for
+the detector's model, unpacked once into the user's cache folder (_model_cache_path).
 
 Detection is py3langid (langid.py's model, shipped inside the package: nothing is fetched);
 stop words are the lists jusText ships (trafilatura depends on it), one per language.
@@ -93,12 +94,12 @@ def _identifier_from(cache: Path) -> LanguageIdentifier:
 
 
 def _save_model_cache(identifier: LanguageIdentifier, cache: Path) -> None:
-    """Write the unpacked model beside nothing else; a folder we cannot write is no error."""
+    """Keep the model in the cache folder for later builds; an unwritable folder is no error."""
     import numpy
 
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.partial")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.partial")
         with open(partial, "wb") as out:
             numpy.savez_compressed(
                 out,
@@ -112,8 +113,11 @@ def _save_model_cache(identifier: LanguageIdentifier, cache: Path) -> None:
                 output=numpy.array(identifier.tk_output, dtype=numpy.int32),
             )
         os.replace(partial, cache)  # whole or absent, even with builds side by side
-    except OSError:
-        pass
+    except OSError:  # a full disk, a read-only home: leave no half-written file
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def load_model() -> None:
