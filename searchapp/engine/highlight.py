@@ -165,23 +165,26 @@ def match_spans(text: str, terms: set, language: str | None = None) -> list[Span
     if not terms:
         return []
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
-    # Analyse each distinct word once, then find the matching ones with one regex: the
-    # scans run in C, and only the body's vocabulary goes through Python. Stemming keeps a
-    # word's first letter, so only words starting like a wanted term are stemmed at all.
+    # Stemming keeps a word's first letter, so only words starting like a wanted term can
+    # match: find the letters that start such words, then (in C, with one regex) only the
+    # words starting with them, and analyse each distinct one once. Looping over the
+    # body's whole vocabulary in Python, then compiling a regex of the matching forms, was
+    # 40% of a 100-hit search's time on Reuters stories.
     initials = {t[:1] for t in wanted}
-    forms = frozenset(
-        w
-        for w in set(WORD_PATTERN.findall(text))
-        if fold_word(w[:1])[:1] in initials and analyse_word(w, language) in wanted
-    )
-    if not forms:
+    starts = frozenset(c for c in set(_WORD_START.findall(text)) if fold_word(c)[:1] in initials)
+    if not starts:
         return []
-    return [match.span() for match in _words_regex(forms).finditer(text)]
+    found = [(match.group(), match.span()) for match in _words_starting(starts).finditer(text)]
+    forms = {w for w in {word for word, _ in found} if analyse_word(w, language) in wanted}
+    return [span for word, span in found if word in forms]
 
 
-@lru_cache(maxsize=1024)  # the hits of one query mostly print its words the same ways
-def _words_regex(forms: frozenset[str]) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms))) + r")\b")
+_WORD_START = re.compile(r"(?<!\w)\w")  # the first character of each word (WORD_PATTERN's)
+
+
+@lru_cache(maxsize=1024)
+def _words_starting(starts: frozenset[str]) -> re.Pattern:
+    return re.compile(r"(?<!\w)[" + "".join(map(re.escape, sorted(starts))) + r"]\w*")
 
 
 def highlight_article(article: Article, q: str) -> tuple[tuple[BodyBlock, ...], int]:
