@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from searchapp.build import rebuild_index
 from searchapp.engine import highlight_article
-from searchapp.engine.highlight import MAX_SNIPPET_CHARS, make_snippets, mark, plain_snippet
+from searchapp.engine.highlight import (
+    MAX_SNIPPET_CHARS,
+    make_snippets,
+    mark,
+    plain_snippet,
+    sentence_spans,
+    sentences_holding,
+    spans_within,
+)
 from searchapp.engine.search import SearchRequest, search
 from searchapp.model import Article
 from tests.conftest import make_corpus
@@ -175,3 +186,25 @@ def test_quote_queries_mark_whole_quotations(q, marked):
     article = Article(id="q", title="Talks", text=QUOTED, source_path="q.txt", content_hash="")
     blocks, count = highlight_article(article, q)
     assert re.findall(r"<mark[^>]*>(.*?)</mark>", blocks[0].html) == marked and count == len(marked)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["ferry", "Harbour", "vote", "a", ".", "!", "?", "”", " ", "  ", "\n"]),
+        max_size=60,
+    ),
+    st.integers(0, 2**32),
+)
+def test_sentences_holding_cuts_as_sentence_spans_does(pieces, seed):
+    """The sentences a snippet is chosen from, found from the hits alone, are exactly
+    sentence_spans() filtered by spans_within(): the same spans, the same hits."""
+    text = "".join(pieces)
+    words = [m.span() for m in re.finditer(r"\w+", text)]
+    hits = random.Random(seed).sample(words, k=len(words) // 2)
+    sentences = sentence_spans(text)
+    expected = [
+        (span, inside)
+        for span, inside in zip(sentences, spans_within(hits, sentences), strict=True)
+        if inside
+    ]
+    assert sentences_holding(text, hits) == expected

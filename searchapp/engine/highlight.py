@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
@@ -129,18 +130,37 @@ def spans_within(hits: list[Span], blocks: list[Span]) -> list[list[Span]]:
     return grouped
 
 
+def sentences_holding(text: str, hits: list[Span]) -> list[tuple[Span, list[Span]]]:
+    """The sentences that hold hits (cut as sentence_spans() cuts them), in order, each
+    with its sorted hits; a hit that crosses a sentence's end is in none.
+
+    Only these sentences are trimmed: cutting every sentence of every hit's body was the
+    largest part of a 100-hit search's snippets on Reuters stories.
+    """
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    ends.append(len(text))
+    inside: dict[int, list[Span]] = {}
+    for hit in sorted(hits):
+        i = bisect_right(ends, hit[0])  # the sentence the hit starts in
+        if hit[1] <= ends[i]:
+            inside.setdefault(i, []).append(hit)
+    held = []
+    for i, spans in inside.items():  # in sentence order: hits were sorted
+        start = ends[i - 1] if i else 0
+        piece = text[start : ends[i]]
+        start += len(piece) - len(piece.lstrip())
+        held.append(((start, start + len(piece.strip())), spans))
+    return held
+
+
 def make_snippets(text: str, hits: list[Span], limit: int = MAX_SNIPPETS) -> list[str]:
     """Up to `limit` sentences holding the most distinct hits, in document order."""
     if not hits:
         return []
     scored = []
-    sentences = sentence_spans(text)
-    for index, ((start, end), inside) in enumerate(
-        zip(sentences, spans_within(hits, sentences), strict=True)
-    ):
-        if inside:
-            distinct = len({text[s:e].casefold() for s, e in inside})
-            scored.append((-distinct, -len(inside), index, (start, end), inside))
+    for index, ((start, end), inside) in enumerate(sentences_holding(text, hits)):
+        distinct = len({text[s:e].casefold() for s, e in inside})
+        scored.append((-distinct, -len(inside), index, (start, end), inside))
     best = sorted(scored)[:limit]
     snippets = []
     for _, _, _, span, inside in sorted(best, key=lambda row: row[2]):
