@@ -298,7 +298,7 @@ def serve_command(
     from .server import serve, write_stall_seconds
 
     try:
-        write_stall_seconds()
+        write_stall = write_stall_seconds()  # a bad setting fails before any build
         check_port(host, port)  # before any build: a taken port should fail at once
     except (PortUnavailableError, ValueError) as error:
         raise click.ClickException(str(error)) from None
@@ -333,6 +333,7 @@ def serve_command(
             index_dir=index_dir,
             open_browser=open_browser,
             settings=settings,
+            write_stall=write_stall,
         )
     finally:
         if watcher is not None:

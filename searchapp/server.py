@@ -74,7 +74,7 @@ class _HeaderDeadline(ASGIProtocol):
     """
 
     _write_stall = None  # the timer armed while the transport's write buffer is full
-    write_stall_seconds = DEFAULT_WRITE_STALL_SECONDS  # serve() sets it from the environment
+    write_stall_seconds = DEFAULT_WRITE_STALL_SECONDS  # serve() sets it
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -244,13 +244,14 @@ def serve(
     index_dir: Path,
     open_browser: bool = False,
     settings: dict | None = None,
+    write_stall: float = DEFAULT_WRITE_STALL_SECONDS,
 ) -> None:
     """Serve until interrupted, saying where and when it stops (see announce.py).
 
-    `settings` picks the engine (engines.engine_settings). Raises ValueError for a bad
-    SEARCHAPP_WRITE_STALL_SECONDS.
+    `settings` picks the engine (engines.engine_settings); `write_stall` is the seconds a
+    client may take to read 32 KB of a waiting answer (write_stall_seconds()).
     """
-    _HeaderDeadline.write_stall_seconds = write_stall_seconds()  # workers are forked after
+    _HeaderDeadline.write_stall_seconds = write_stall  # before gunicorn forks the workers
     urls: list[str] = []
 
     def when_ready(arbiter) -> None:

@@ -10,9 +10,11 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from click.testing import CliRunner
 
 from searchapp import SECURITY_HEADERS, create_app
 from searchapp.build import rebuild_index
+from searchapp.cli import main
 from searchapp.server import HEADER_SECONDS, REQUEST_LINE_BYTES, write_stall_seconds
 
 from .conftest import make_corpus
@@ -227,6 +229,9 @@ def test_the_write_deadline_comes_from_the_environment_and_is_checked():
     for bad in ("0", "-1", "soon", "99999"):
         with pytest.raises(ValueError, match="SEARCHAPP_WRITE_STALL_SECONDS"):
             write_stall_seconds({"SEARCHAPP_WRITE_STALL_SECONDS": bad})
+    # `serve` says so in one line before it builds or binds anything.
+    result = CliRunner().invoke(main, ["serve"], env={"SEARCHAPP_WRITE_STALL_SECONDS": "soon"})
+    assert result.exit_code == 1 and "SEARCHAPP_WRITE_STALL_SECONDS must be" in result.output
 
 
 def test_an_idle_keep_alive_connection_does_not_hold_up_shutdown(tmp_path):

@@ -38,25 +38,6 @@ _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n+""")
 Span = tuple[int, int]
 
 
-def sentence_spans(text: str) -> list[Span]:
-    """(start, end) of each sentence, whitespace trimmed."""
-    spans: list[Span] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
-
-
 def mark(
     text: str,
     hits: Iterable[Span],
@@ -131,11 +112,11 @@ def spans_within(hits: list[Span], blocks: list[Span]) -> list[list[Span]]:
 
 
 def sentences_holding(text: str, hits: list[Span]) -> list[tuple[Span, list[Span]]]:
-    """The sentences that hold hits (cut as sentence_spans() cuts them), in order, each
-    with its sorted hits; a hit that crosses a sentence's end is in none.
+    """The sentences that hold hits, in order, each as a (start, end) span trimmed of
+    whitespace, with its sorted hits; a hit that crosses a sentence's end is in none.
 
-    Only these sentences are trimmed: cutting every sentence of every hit's body was the
-    largest part of a 100-hit search's snippets on Reuters stories.
+    Only these sentences are cut and trimmed: doing it for every sentence of every hit's
+    body was the largest part of a 100-hit search's snippets on Reuters stories.
     """
     ends = [match.end() for match in _SENTENCE_END.finditer(text)]
     ends.append(len(text))
