@@ -36,7 +36,7 @@ HEADER_SECONDS = 5
 # No route takes a request body; one is read whole before the app runs (see _StopWhenGone).
 MAX_BODY_BYTES = 64 * 1024
 # A client that stops reading its answer: while the server's write buffer is full, the
-# client must take at least WRITE_PROGRESS_BYTES of it every WRITE_STALL_SECONDS (about
+# client must take at least WRITE_PROGRESS_BYTES of it every DEFAULT_WRITE_STALL_SECONDS (about
 # 3 KB/s), or the connection is closed. Before, a client that asked for a big export and
 # read nothing held its thread for as long as it liked (42 s and counting, one thread).
 # SEARCHAPP_WRITE_STALL_SECONDS changes it (clients on very slow links; the test uses 2 s).
