@@ -595,6 +595,18 @@ def test_extracted_text_keeps_its_edges():
     assert "Updated" not in raw.text
 
 
+def test_extracted_text_keeps_what_follows_a_marker_line():
+    # In a page's extracted article a "Response" heading is a section of a technical post,
+    # not a comment thread: the extractor has found the end. Raw page text is cut there,
+    # and so is a recall-mode extraction, which asks for the cut with find_end.
+    section = "Response objects carry the status, the headers and a body stream to read once."
+    text = "\n\n".join([*BODY, "Response", section])
+    assert clean_article(text, extracted=True).text.endswith(section)
+    for cleaned in (clean_article(text), clean_article(text, extracted=True, find_end=True)):
+        assert section not in cleaned.text
+        assert {r.text: r.rule for r in cleaned.removed}[section] == "after_article_end"
+
+
 def test_extracted_text_still_loses_named_furniture():
     text = f"{PROSE}\n\nSign up for our newsletter to get the latest news.\n\n{PROSE2}"
     assert "newsletter" not in clean_article(text, extracted=True).text

@@ -53,3 +53,12 @@ def test_missing_data_is_reported(tmp_path: Path) -> None:
     done = _run("--data", str(tmp_path / "nowhere"))
     assert done.returncode == 2
     assert "benchmark data not found" in done.stdout
+
+
+def test_dragnet_gold_stops_before_its_comments() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from extraction_sets import dragnet_main_text
+
+    gold = "Headline\nThe story itself.\n!@#$%^&*()  COMMENTS\nAnn said...\nGreat post!\n"
+    assert dragnet_main_text(gold) == "Headline\nThe story itself.\n"
+    assert dragnet_main_text("No comments here.\n") == "No comments here.\n"

@@ -230,7 +230,7 @@ def fallback_clean(source: Source, template_lines: frozenset[str]) -> CleanResul
     """
     texts = recall_texts(source.text) if source.kind == "html" else [source.text]
     for text in texts:
-        cleaned = clean_article(text, template_lines=template_lines, extracted=True)
+        cleaned = clean_article(text, template_lines=template_lines, extracted=True, find_end=True)
         prose = sum(word_count(b) for b in cleaned.text.split("\n\n") if is_prose(b))
         if prose >= FALLBACK_MIN_PROSE_WORDS:
             return cleaned
