@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 import lxml.etree
 import lxml.html
 
+from .consensus import most_agreed
 from .htmlmeta import PageMeta, read_metadata, squash_key, squash_space
 
 
@@ -29,7 +30,7 @@ def extract_html(html: str) -> HtmlPage:
     if tree is None:
         return EMPTY
     meta = read_metadata(tree)
-    blocks = _main_blocks(tree)
+    blocks = _voted_blocks(tree, html)
     blocks = _drop_repeated_header(blocks, meta.title, meta.description)
     return HtmlPage(
         **asdict(meta),
@@ -100,6 +101,32 @@ def _main_blocks(tree: lxml.html.HtmlElement) -> list[Block]:
         if _size(balanced) > 2 * _size(blocks):
             blocks = balanced
     return _add_split_body(tree, blocks)
+
+
+def _voted_blocks(tree: lxml.html.HtmlElement, html: str) -> list[Block]:
+    """Our blocks, unless readability-lxml's or trafilatura's balanced choice agrees better
+    with the rest (consensus.py has the figures)."""
+    ours = _main_blocks(tree)
+    balanced_tree = _parse(html)  # fresh: an extractor may prune the tree it is given
+    candidates = [
+        ours,
+        _readability_blocks(html),
+        _trafilatura_blocks(balanced_tree, favor_precision=False)
+        if balanced_tree is not None
+        else [],
+    ]
+    return candidates[most_agreed(["\n".join(text for _, text in c) for c in candidates])]
+
+
+def _readability_blocks(html: str) -> list[Block]:
+    from readability import Document  # on first use, as trafilatura
+
+    try:
+        summary = Document(html).summary(html_partial=True)
+    except Exception:  # noqa: BLE001 - a third-party parser on hostile input: no vote
+        return []
+    tree = _parse(summary)
+    return _text_blocks(tree) if tree is not None else []
 
 
 def _recall_blocks(tree: lxml.html.HtmlElement) -> list[Block]:
@@ -244,6 +271,57 @@ def _html_blocks(el: lxml.etree._Element) -> Iterator[Block]:
                 yield "list", "\n".join(lines)
         elif tag not in ("ul", "ol"):
             yield from _html_blocks(child)
+
+
+# HTML elements that start a new line; text inside any other element runs on.
+_LINE_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "summary", "table", "td", "th", "tr", "ul", "caption",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+}  # fmt: skip
+_NO_TEXT_TAGS = {"script", "style", "noscript", "template"}
+
+
+def _text_blocks(root: lxml.etree._Element) -> list[Block]:
+    """Every text of an element, a block per line a browser would break (headings as
+    headings, list items as one "- " list): how another extractor's HTML is read."""
+    blocks: list[Block] = []
+    line: list[str] = []
+    items: list[str] = []
+
+    def end_line(kind: str = "p") -> None:
+        text = squash_space("".join(line))
+        line.clear()
+        if not text:
+            return
+        if kind == "li":
+            items.append(f"- {text}")
+            return
+        if items:
+            blocks.append(("list", "\n".join(items)))
+            items.clear()
+        blocks.append((kind if kind in _HEADING_TAGS or kind == "h1" else "p", text))
+
+    def walk(el: lxml.etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _NO_TEXT_TAGS:
+            return
+        breaks = tag in _LINE_TAGS
+        if breaks:
+            end_line()
+        line.append(el.text or "")
+        for child in el:
+            walk(child)
+            line.append(child.tail or "")
+        if breaks:
+            end_line(tag)
+
+    walk(root)
+    end_line()
+    if items:
+        blocks.append(("list", "\n".join(items)))
+    return blocks
 
 
 # Elements of trafilatura's XML that start a new block; everything else is inline.

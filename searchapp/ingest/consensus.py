@@ -1,0 +1,48 @@
+"""Pick, among several extractions of one page, the one the others agree with most. Pure.
+
+Extractors fail differently: one keeps a blogroll where the article is a few lines, another
+stops after the first paragraph. Where they disagree, the extraction closest to all the
+others (summed Dice similarity of word 4-grams) is the likeliest article, as the published
+comparisons of extractors found for votes across them (Bevendorff et al., SIGIR 2023).
+Ties go to the first candidate, the one trusted most.
+
+Measured with three voters (ours, readability-lxml, trafilatura's balanced mode) against
+ours alone, word 4-gram F1 of the indexed text: article-extraction benchmark 0.970 vs 0.972,
+Dragnet 0.911 vs 0.901, Readability test pages 0.925 vs 0.915. A margin the others must
+beat ours by lost on Dragnet and Readability (0.909 and 0.922 at 0.05) for no gain; a fourth
+voter (jusText) lost 0.001-0.004 everywhere; picking by a logistic regression over lengths
+and overlaps (cross-validated) lost 0.008-0.019 on the benchmark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+_WORD = re.compile(r"\w+")
+SHINGLE = 4
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """Word 4-grams of a text, lower-cased, with their counts (a short text: its words)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    n = min(SHINGLE, len(words))
+    return Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1)) if n else Counter()
+
+
+def dice(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
+    """Shared shingles over all shingles: 1.0 for the same text, 0.0 for nothing in common."""
+    total = sum(a.values()) + sum(b.values())
+    if not total:
+        return 1.0
+    return 2 * sum((a & b).values()) / total
+
+
+def most_agreed(texts: Sequence[str]) -> int:
+    """Index of the text with the highest summed similarity to the others (first on ties)."""
+    grams = [shingles(t) for t in texts]
+    agreement = [
+        sum(dice(g, other) for j, other in enumerate(grams) if j != i) for i, g in enumerate(grams)
+    ]
+    return max(range(len(texts)), key=lambda i: (agreement[i], -i))
