@@ -307,6 +307,25 @@ def test_menu_lines_far_from_the_text_are_outside_main() -> None:
     assert len(result.removed) == 7
 
 
+@pytest.mark.parametrize(
+    "signature",
+    [
+        # a thread with no heading, told by the buttons under every comment
+        "{name}\n| November 9, 2012 12:{m:02d} AM\n| Reply",
+        # TypePad's "Posted by:" over each commenter's name
+        "Posted by:\n{name} |\nNovember 01, 2012 at 03:{m:02d} PM",
+    ],
+)
+def test_comment_threads_without_a_heading(signature: str) -> None:
+    thread = "\n".join(
+        signature.format(name=name, m=m) + f"\nI agree with {name.lower()}'s point."
+        for m, name in enumerate(["Matt", "Bart", "Adam", "Dana"])
+    )
+    result = clean_article(f"{STORY}\n{thread}")
+    assert _paragraphs(result.text) == BODY
+    assert {r.text: r.rule for r in result.removed}["I agree with adam's point."] == "comments"
+
+
 def test_live_blog_time_stamps_are_not_comments() -> None:
     entries = "\n".join(f"10:{m:02d} am\n{PROSE[:-1]}, entry {m}." for m in range(0, 50, 10))
     assert clean_article(entries).removed == ()
