@@ -23,12 +23,14 @@ def _live(index: Path) -> str:
     return (index / "CURRENT").read_text().strip()
 
 
-def _start_big_rebuild(tmp_path: Path, **popen) -> tuple[Path, Path, str, subprocess.Popen]:
+def _start_big_rebuild(
+    tmp_path: Path, articles: int = 2000, **popen
+) -> tuple[Path, Path, str, subprocess.Popen]:
     """A published index of 5 articles, then a rebuild of 2,000 running (with its pool)."""
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     write_articles(corpus, list(range(5)), "vmarkold")
     rebuild_index(corpus, index)
-    write_articles(corpus, list(range(2000)), "vmarknew", seed=1)
+    write_articles(corpus, list(range(articles)), "vmarknew", seed=1)
     process = subprocess.Popen(
         [SEARCHAPP, "rebuild-index", "--corpus", str(corpus), "--index", str(index)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -110,10 +112,11 @@ def _small_files_only(limit: int):
 
 @pytest.mark.slow
 def test_a_full_disk_fails_the_build_with_a_message_and_removes_the_partial_one(tmp_path):
-    """No file may grow past 512 KB (RLIMIT_FSIZE): the OS refuses the write as a full disk
-    would. Before: a multiprocess build hung for ever at 0% CPU holding the lock."""
+    """No file may grow past 128 KB (RLIMIT_FSIZE): the OS refuses the write as a full disk
+    would. Before: a multiprocess build hung for ever at 0% CPU holding the lock. (600
+    articles write more than that to one file; 2,000 took 15 s more of the suite.)"""
     corpus, index, before, process = _start_big_rebuild(
-        tmp_path, preexec_fn=_small_files_only(512 * 1024)
+        tmp_path, articles=600, preexec_fn=_small_files_only(128 * 1024)
     )
     try:
         _, stderr = process.communicate(timeout=240)
