@@ -4,7 +4,8 @@ Extractors fail differently: one keeps a blogroll where the article is a few lin
 stops after the first paragraph. Where they disagree, the extraction closest to all the
 others (summed Dice similarity of word 4-grams) is the likeliest article, as the published
 comparisons of extractors found for votes across them (Bevendorff et al., SIGIR 2023).
-Ties go to the first candidate, the one trusted most.
+Ties go to the first candidate, the one trusted most. When ours and trafilatura's
+balanced mode agree closely (SURE), ours is taken without asking readability-lxml.
 
 Measured with three voters (ours, readability-lxml, trafilatura's balanced mode) against
 ours alone, word 4-gram F1 of the indexed text: article-extraction benchmark 0.970 vs 0.972,
@@ -37,6 +38,17 @@ def dice(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
     if not total:
         return 1.0
     return 2 * sum((a & b).values()) / total
+
+
+# When two extractions already agree this closely, a third cannot change the choice by
+# much: skipping it (readability-lxml, on 88-91% of the pages of each dev set) cost at most
+# 0.001 of F1 and saved most of its time.
+SURE = 0.95
+
+
+def agreement(a: str, b: str) -> float:
+    """How alike two texts are (Dice similarity of their word 4-grams)."""
+    return dice(shingles(a), shingles(b))
 
 
 def most_agreed(texts: Sequence[str]) -> int:

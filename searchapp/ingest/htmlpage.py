@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 import lxml.etree
 import lxml.html
 
-from .consensus import most_agreed
+from .consensus import SURE, agreement, most_agreed
 from .htmlmeta import PageMeta, read_metadata, squash_key, squash_space
 
 
@@ -108,14 +108,20 @@ def _voted_blocks(tree: lxml.html.HtmlElement, html: str) -> list[Block]:
     with the rest (consensus.py has the figures)."""
     ours = _main_blocks(tree)
     balanced_tree = _parse(html)  # fresh: an extractor may prune the tree it is given
-    candidates = [
-        ours,
-        _readability_blocks(html),
+    balanced = (
         _trafilatura_blocks(balanced_tree, favor_precision=False)
         if balanced_tree is not None
-        else [],
-    ]
-    return candidates[most_agreed(["\n".join(text for _, text in c) for c in candidates])]
+        else []
+    )
+    texts = [_joined(ours), _joined(balanced)]
+    if agreement(*texts) >= SURE:
+        return ours
+    candidates = [ours, balanced, _readability_blocks(html)]
+    return candidates[most_agreed([*texts, _joined(candidates[2])])]
+
+
+def _joined(blocks: list[Block]) -> str:
+    return "\n".join(text for _, text in blocks)
 
 
 def _readability_blocks(html: str) -> list[Block]:
