@@ -55,7 +55,7 @@ def agreement(a: str, b: str) -> float:
 def most_agreed(texts: Sequence[str]) -> int:
     """Index of the text with the highest summed similarity to the others (first on ties)."""
     grams = [shingles(t) for t in texts]
-    agreement = [
+    support = [
         sum(dice(g, other) for j, other in enumerate(grams) if j != i) for i, g in enumerate(grams)
     ]
-    return max(range(len(texts)), key=lambda i: (agreement[i], -i))
+    return max(range(len(texts)), key=lambda i: (support[i], -i))
