@@ -294,3 +294,22 @@ def test_benchmark_f1() -> None:
     counts = [extraction.tp_fp_fn(p.truth, extract_html(p.html).text) for p in pages]
     # trafilatura alone scores about 0.96 here; falling below means a regression
     assert extraction.score(counts)["f1"] > 0.96
+
+
+def test_another_extractors_html_is_read_as_blocks() -> None:
+    # readability-lxml's answer is HTML: its lines, headings and lists become our blocks,
+    # scripts say nothing, and text straight inside a <div> (split by <br>) is kept.
+    fragment = (
+        "<div><h2>The talks</h2><p>The minister <b>said</b> the talks went well.</p>"
+        "<script>var tracking = 1;</script>"
+        "<ul><li>Geneva</li><li>Monday</li></ul>"
+        "<div>A line in a div<br>and the next line</div></div>"
+    )
+    tree = htmlpage._parse(fragment)
+    assert htmlpage._text_blocks(tree) == [
+        ("h2", "The talks"),
+        ("p", "The minister said the talks went well."),
+        ("list", "- Geneva\n- Monday"),
+        ("p", "A line in a div"),
+        ("p", "and the next line"),
+    ]
