@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from searchapp.ingest.consensus import agreement, most_agreed
+from searchapp.ingest.consensus import dice, most_agreed
+from searchapp.ingest.dedup import shingles
 
 STORY = (
     "The minister said the talks had gone well and would resume next week in Geneva. "
@@ -31,7 +32,11 @@ BLOGROLL = "Home World Business Tech Sport Weather Video Our friends Their blog 
     ],
 )
 def test_most_agreed(texts, chosen):
-    assert most_agreed(texts) == chosen
+    assert most_agreed([shingles(t) for t in texts]) == chosen
+
+
+def agreement(a: str, b: str) -> float:
+    return dice(shingles(a), shingles(b))
 
 
 def test_agreement_is_one_for_the_same_words_and_zero_for_none_shared():

@@ -18,28 +18,7 @@ cross-validated (0.955-0.966 on the benchmark).
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
-
-_WORD = re.compile(r"\w+")
-SHINGLE = 4
-
-
-def shingles(text: str) -> Counter[tuple[str, ...]]:
-    """Word 4-grams of a text, lower-cased, with their counts (a short text: its words)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    n = min(SHINGLE, len(words))
-    return Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1)) if n else Counter()
-
-
-def dice(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
-    """Shared shingles over all shingles: 1.0 for the same text, 0.0 for nothing in common."""
-    total = sum(a.values()) + sum(b.values())
-    if not total:
-        return 1.0
-    return 2 * sum((a & b).values()) / total
-
 
 # When two extractions already agree this closely, a third cannot change the choice by
 # much: skipping it (readability-lxml, on 88-91% of the pages of each dev set) cost at most
@@ -47,15 +26,17 @@ def dice(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
 SURE = 0.95
 
 
-def agreement(a: str, b: str) -> float:
-    """How alike two texts are (Dice similarity of their word 4-grams)."""
-    return dice(shingles(a), shingles(b))
+def dice(a: set[bytes], b: set[bytes]) -> float:
+    """Shared shingles over all shingles: 1.0 for the same text, 0.0 for nothing in common."""
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
 
 
-def most_agreed(texts: Sequence[str]) -> int:
-    """Index of the text with the highest summed similarity to the others (first on ties)."""
-    grams = [shingles(t) for t in texts]
+def most_agreed(grams: Sequence[set[bytes]]) -> int:
+    """Index of the shingle set with the highest summed similarity to the others (first on
+    ties); `grams` are dedup.shingles() of each extraction."""
     support = [
         sum(dice(g, other) for j, other in enumerate(grams) if j != i) for i, g in enumerate(grams)
     ]
-    return max(range(len(texts)), key=lambda i: (support[i], -i))
+    return max(range(len(grams)), key=lambda i: (support[i], -i))

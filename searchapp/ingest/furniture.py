@@ -68,22 +68,21 @@ def excerpt_run(blocks: list[str]) -> set[int]:
     return found
 
 
+# "Ann says:", "Posted by:": the line over a comment
+_SAYS_TEXT = r"\b(?:says|said|wrote|writes|replied|commented|posted by)\s*:\s*$"
+# a comment's own buttons: a thread repeats them under every comment, an article does not
+_BUTTON_TEXT = (
+    r"^\W*(?:reply|report|report abuse|permalink|upvote|downvote|flag|quote)\W*$|^rate this\b"
+)
 _COMMENT_SIGNATURE = re.compile(
-    r"\b(?:says|said|wrote|writes|replied|commented|posted by)\s*:\s*$"
+    rf"{_SAYS_TEXT}"
     r"|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\b\.?)?"
     r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
-    r"|^\W*(?:reply|report|report abuse|permalink|upvote|downvote)\W*$",
+    rf"|{_BUTTON_TEXT}",
     re.IGNORECASE,
 )
-# A comment's own buttons: a thread repeats them under every comment, an article does not.
-_COMMENT_ACTION = re.compile(
-    r"^\W*(?:reply|report|report abuse|permalink|upvote|downvote|flag|quote)\W*$"
-    r"|^rate this\b",
-    re.IGNORECASE,
-)
-_SAYS = re.compile(
-    r"\b(?:says|said|wrote|writes|replied|commented|posted by)\s*:\s*$", re.IGNORECASE
-)
+_SAYS = re.compile(_SAYS_TEXT, re.IGNORECASE)
+_COMMENT_BUTTON = re.compile(_BUTTON_TEXT, re.IGNORECASE)
 _COMMENT_MARKER = re.compile(
     r"^\W*\d*\s*(?:comments?|responses?|replies|reactions)\b"
     r"|\b\d+\s+(?:comments?|responses?)\b"
@@ -118,7 +117,7 @@ def comments_start(blocks: list[str]) -> int | None:
             if word_count(blocks[j]) <= 8 and _COMMENT_MARKER.search(blocks[j])
         ]
         says = sum(1 for s in run if _SAYS.search(blocks[s]))
-        actions = sum(1 for j in range(i, run[-1] + 1) if _COMMENT_ACTION.search(blocks[j]))
-        if len(run) >= 3 and (markers or says >= 2 or actions >= 2):
+        buttons = sum(1 for j in range(i, run[-1] + 1) if _COMMENT_BUTTON.search(blocks[j]))
+        if len(run) >= 3 and (markers or says >= 2 or buttons >= 2):
             return markers[0] if markers else i
     return None

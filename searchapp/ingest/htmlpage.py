@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass
 import lxml.etree
 import lxml.html
 
-from .consensus import SURE, agreement, most_agreed
+from .consensus import SURE, dice, most_agreed
+from .dedup import shingles
 from .htmlmeta import PageMeta, read_metadata, squash_key, squash_space
 
 
@@ -93,31 +94,30 @@ Block = tuple[str, str]  # (kind, text): kind is "p", "h1".."h6", "list", "table
 _SHORT_TEXT = 500
 
 
-def _main_blocks(tree: lxml.html.HtmlElement) -> list[Block]:
-    """The article's blocks in reading order: trafilatura's choice, repaired."""
+def _main_blocks(tree: lxml.html.HtmlElement, balanced: list[Block]) -> list[Block]:
+    """The article's blocks in reading order: trafilatura's choice, repaired. `balanced` is
+    its balanced mode's choice, which short precise extractions fall back to."""
     blocks = _trafilatura_blocks(tree, favor_precision=True)
-    if _size(blocks) < _SHORT_TEXT:
-        balanced = _trafilatura_blocks(tree, favor_precision=False)
-        if _size(balanced) > 2 * _size(blocks):
-            blocks = balanced
+    if _size(blocks) < _SHORT_TEXT and _size(balanced) > 2 * _size(blocks):
+        blocks = balanced
     return _add_split_body(tree, blocks)
 
 
 def _voted_blocks(tree: lxml.html.HtmlElement, html: str) -> list[Block]:
     """Our blocks, unless readability-lxml's or trafilatura's balanced choice agrees better
     with the rest (consensus.py has the figures)."""
-    ours = _main_blocks(tree)
     balanced_tree = _parse(html)  # fresh: an extractor may prune the tree it is given
     balanced = (
         _trafilatura_blocks(balanced_tree, favor_precision=False)
         if balanced_tree is not None
         else []
     )
-    texts = [_joined(ours), _joined(balanced)]
-    if agreement(*texts) >= SURE:
+    ours = _main_blocks(tree, balanced)
+    grams = [shingles(_joined(ours)), shingles(_joined(balanced))]
+    if dice(*grams) >= SURE:
         return ours
     candidates = [ours, balanced, _readability_blocks(html)]
-    return candidates[most_agreed([*texts, _joined(candidates[2])])]
+    return candidates[most_agreed([*grams, shingles(_joined(candidates[2]))])]
 
 
 def _joined(blocks: list[Block]) -> str:
