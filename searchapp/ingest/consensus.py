@@ -9,7 +9,7 @@ balanced mode agree closely (SURE), ours is taken without asking readability-lxm
 
 Measured by bench/extraction.py (2026-12-04), the HTML path as indexed with the vote
 against the same path without it: article-extraction benchmark 0.971 vs 0.972, Dragnet
-0.909 vs 0.901, Readability test pages 0.923 vs 0.915. Tried on the same pages and not
+0.909 vs 0.901, Readability test pages 0.921 vs 0.915. Tried on the same pages and not
 kept: a margin the others must beat ours by (0.909 Dragnet, 0.922 Readability at 0.05, no
 gain on the benchmark); jusText as a fourth voter (0.001-0.004 lower everywhere); picking
 between ours and readability-lxml by a logistic regression over lengths and overlaps,
