@@ -55,6 +55,26 @@ def test_prune_keeps_the_live_one_and_the_one_before(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("gen-*")) == names[-2:]
 
 
+def test_a_reader_overtaken_by_two_publishes_follows_the_pointer(tmp_path, monkeypatch):
+    """Two real publishes and a prune land between reading the pointer and looking for
+    the build it names (forced here, at that moment; the suite once caught a search
+    there): the reader follows the pointer to the new build instead of "no index"."""
+    first = publish_empty(tmp_path)
+    read = store._read_pointer
+    overtaken = []
+
+    def read_then_publish_twice(index_dir):
+        name = read(index_dir)
+        if not overtaken:
+            overtaken.extend(publish_empty(tmp_path) for _ in range(2))
+            store.prune_generations(tmp_path)
+        return name
+
+    monkeypatch.setattr(store, "_read_pointer", read_then_publish_twice)
+    assert store.current_generation(tmp_path) == overtaken[-1]
+    assert not (tmp_path / first).exists()
+
+
 def test_new_build_dir_clears_abandoned_builds(tmp_path):
     (tmp_path / f"{store.BUILD_PREFIX}1-1").mkdir()
     (tmp_path / f"{store.POINTER}.123.tmp").write_text("gen-x")
