@@ -115,16 +115,18 @@ def _shared_features(features, weight, df, days):
     ordinals = np.array([d.toordinal() if d else -1 for d in days], dtype=np.int64)
     day = ordinals[article]
     dated = day >= 0
-    pairs = [_dated_pairs(feature[dated], day[dated], article[dated])]
-    pairs.append(_undated_pairs(feature, article, dated))
-    first = np.concatenate([p[0] for p in pairs])
-    second = np.concatenate([p[1] for p in pairs])
-    weights = w2[np.concatenate([p[2] for p in pairs])]
-    low, high = np.minimum(first, second), np.maximum(first, second)
-    keys, which = np.unique(low * len(features) + high, return_inverse=True)
-    dot = np.bincount(which, weights=weights, minlength=len(keys))
-    count = np.bincount(which, minlength=len(keys))
-    return keys // max(1, len(features)), keys % max(1, len(features)), dot, count
+    size = max(1, len(features))
+    keys, weights = [], []  # each pair as one number, low * size + high; its feature's w2
+    for first, second, of in (
+        _dated_pairs(feature[dated], day[dated], article[dated]),
+        _undated_pairs(feature, article, dated),
+    ):
+        keys.append(np.minimum(first, second) * size + np.maximum(first, second))
+        weights.append(w2[of])
+    pair, which = np.unique(np.concatenate(keys), return_inverse=True)
+    dot = np.bincount(which, weights=np.concatenate(weights), minlength=len(pair))
+    count = np.bincount(which, minlength=len(pair))
+    return pair // size, pair % size, dot, count
 
 
 def _dated_pairs(feature, day, article):
