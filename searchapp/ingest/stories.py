@@ -182,6 +182,8 @@ def group_stories(
 
     Two articles link when the cosine of their weighted features is >= `similarity`.
     """
+    import numpy as np  # see _shared_features
+
     canonical = canonical or {}
     features = [_features(p, canonical) for p in profiles]
     df = Counter(f for fs in features for f in fs)
@@ -191,11 +193,9 @@ def group_stories(
     weight = {f: math.log(1 + total / n) if n > 1 else 0.0 for f, n in df.items()}
     norms = [math.sqrt(sum(weight[f] ** 2 for f in fs)) or 1.0 for fs in features]
     days = [_day(p.day) for p in profiles]
-    import numpy as np
-
     first, second, dot, count = _shared_features(features, weight, df, days)
     norm = np.array(norms, dtype=np.float64)
-    score = dot / (norm[first] * norm[second]) if len(dot) else dot
+    score = dot / (norm[first] * norm[second])
     keep = (score >= similarity) & (count >= MIN_SHARED)
     links = sorted(
         zip(score[keep].tolist(), first[keep].tolist(), second[keep].tolist(), strict=True),
