@@ -53,17 +53,17 @@ class RebuildInProgressError(SearchappError):
 
 def current_generation(index_dir: Path) -> str:
     """Name of the live generation; NoIndexError when there is none."""
-    name = _read_pointer(index_dir)
     # Two publishes between reading the pointer and looking at the folder prune the build
     # it named (the suite caught a search doing so): a pointer that has moved on is read
     # again, and only one that stays on a missing build is an error.
-    for _ in range(PUBLISHES_TO_FOLLOW):
-        if name.startswith(GEN_PREFIX) and "/" not in name and (index_dir / name).is_dir():
-            return name
+    name = None
+    for _ in range(1 + PUBLISHES_TO_FOLLOW):
         again = _read_pointer(index_dir)
         if again == name:
             break
         name = again
+        if name.startswith(GEN_PREFIX) and "/" not in name and (index_dir / name).is_dir():
+            return name
     raise NoIndexError(f"index pointer in {index_dir} names a missing build {name!r}")
 
 
