@@ -23,7 +23,7 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 # One test process per core, plus one: much of the suite waits on servers, clusters, deadlines
-# and browsers: on two cores three processes ran it in 207-259 s (six runs), two in 255-292 s
+# and browsers: on two cores three processes ran it in 207-259 s (seven runs), two in 255-292 s
 # (five runs; a shared machine). PYTEST_WORKERS=0 runs it in one process (e.g. to read
 # a failing test's output in order).
 WORKERS="${PYTEST_WORKERS:-$(( $(nproc) + 1 ))}"
