@@ -216,6 +216,33 @@ def test_a_stamp_taken_right_after_a_write_is_not_trusted(tmp_path, reads, clean
     assert cleaned == ["a", "b", "c"]  # by the first build only: the same bytes since
 
 
+def test_nothing_changed_keeps_the_live_generation(tmp_path, open_live):
+    """An incremental build that finds the live generation already holding the corpus as
+    read publishes nothing; a new stamp or a new bad file is still recorded by a build."""
+    corpus = make_corpus(tmp_path, ARTICLES)
+    age(corpus)
+    index_dir = tmp_path / "index"
+    first = rebuild_index(corpus, index_dir)
+    kept = rebuild_index(corpus, index_dir, incremental=True)
+    assert kept.unchanged and kept.generation == first.generation
+    assert store.current_generation(index_dir) == first.generation
+    assert len(list(index_dir.glob("gen-*"))) == 1
+    assert (kept.indexed, kept.updated, kept.deleted) == (3, 0, 0)
+    assert "nothing changed" in kept.line() and first.generation in kept.line()
+    assert ids(open_live(index_dir), "lighthouse") == {"a"}
+    (corpus / "c.txt").write_text(ARTICLES["c"], encoding="utf-8")  # same bytes, new stamp
+    age(corpus)
+    touched = rebuild_index(corpus, index_dir, incremental=True)
+    assert not touched.unchanged and touched.generation != first.generation
+    (corpus / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)  # skipped: not text
+    age(corpus)
+    reported = rebuild_index(corpus, index_dir, incremental=True)
+    assert not reported.unchanged and len(reported.skipped) == 1
+    again = rebuild_index(corpus, index_dir, incremental=True)
+    assert again.unchanged and again.generation == reported.generation
+    assert len(again.skipped) == 1  # still reported on every build
+
+
 def test_a_file_changed_while_read_is_read_again(built, monkeypatch, open_live):
     corpus, index_dir = built
     monkeypatch.setattr(build, "RECENT_NS", -(10**15))  # keep every stamp, however fresh

@@ -447,6 +447,8 @@ def test_search_sees_only_published_generations(tmp_path, open_live):
     live = open_live(index)
     seen = set()
     for round_ in range(3):
+        if round_ == 1:  # an incremental build with something to do publishes too
+            (corpus / "good1.txt").write_text(GOOD["good1"] + " Dredging starts in May.")
         rebuild_index(corpus, index, incremental=bool(round_ % 2))
         name = _generation(index)
         assert name.startswith("gen-") and (index / name / "build.json").is_file()
