@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -125,20 +125,24 @@ def rebuild_index(
         read_at = time.time_ns()
         corpus = _read(corpus_dir, previous.stamps if previous else None, exclude)
         plan = _plan(corpus, previous)
-        if previous is not None and not plan.todo and not plan.stale:
-            kept = _kept_live(index_dir, corpus_dir, corpus, previous, read_at, started)
-            if kept is not None:
-                return kept
         _check_free_space(index_dir, corpus, previous is not None)
-        build_dir = store.new_build_dir(index_dir)
+        build_dir = None
         try:
+            template_lines = _template_lines(corpus, plan.todo, previous)
+            articles = _clean_todo(plan.todo, template_lines, corpus.skipped, progress, procs)
+            if previous is not None and not articles and not plan.stale:
+                # Nothing to add or drop (files that fail to clean fail again every time).
+                failed = {s.id for s in plan.todo}
+                kept = _kept_live(
+                    index_dir, corpus_dir, corpus, previous, failed, template_lines, read_at
+                )
+                if kept is not None:
+                    return replace(kept, seconds=time.monotonic() - started)
+            build_dir = store.new_build_dir(index_dir)
             if previous is not None:
                 shutil.copytree(_live_path(index_dir), build_dir, dirs_exist_ok=True)
-            template_lines = _template_lines(corpus, plan.todo, previous)
             warnings: list[FileWarning] = []
-            counts, added = _write(
-                build_dir, plan, template_lines, corpus.skipped, warnings, progress, procs
-            )
+            counts, added = _write(build_dir, plan, articles, warnings, procs)
             failed = {s.id for s in plan.todo} - added
             groups = group_articles(build_dir)
             write_groups(build_dir, groups)
@@ -157,7 +161,8 @@ def rebuild_index(
                 },
             )
         except BaseException as error:
-            shutil.rmtree(build_dir, ignore_errors=True)
+            if build_dir is not None:
+                shutil.rmtree(build_dir, ignore_errors=True)
             if isinstance(error, BuildError):
                 raise
             if isinstance(error, OSError) and error.errno in _NO_SPACE:
@@ -191,8 +196,9 @@ def _kept_live(
     corpus_dir: Path,
     corpus: _Corpus,
     previous: _Previous,
+    failed: set[str],
+    template_lines: frozenset[str],
     read_at: int,
-    started: float,
 ) -> BuildSummary | None:
     """The summary of an incremental build that found nothing to change, or None.
 
@@ -205,8 +211,7 @@ def _kept_live(
         return None  # the live stamps were not usable: record the ones this build read
     live = store.current_generation(index_dir)
     info = store.read_build_info(index_dir, live)
-    # No article to clean adds no template line (see _template_lines).
-    snapshot = _snapshot(corpus_dir, corpus, set(), previous.template_lines, read_at)
+    snapshot = _snapshot(corpus_dir, corpus, failed, template_lines, read_at)
     if store.read_snapshot(index_dir, live) != snapshot or info.get("skipped") != len(
         corpus.skipped
     ):
@@ -219,7 +224,7 @@ def _kept_live(
         deleted=0,
         skipped=tuple(corpus.skipped),
         removed_blocks=0,
-        seconds=time.monotonic() - started,
+        seconds=0.0,
         copy_groups=len(groups.copies),
         copies=sum(len(g) - 1 for g in groups.copies),
         stories=len(groups.stories),
@@ -482,25 +487,29 @@ def _die_with_parent() -> None:
         pass
 
 
-def _write(
-    build_dir, plan, template_lines, skipped, warnings, progress, procs
-) -> tuple[dict, set[str]]:
-    """Add the new and changed articles to the build, drop the deleted ones.
-
-    Returns the counts and the ids of the articles added; files that could not be cleaned
-    go onto `skipped`, and each article's notes onto `warnings`.
-    """
-    added: set[str] = set()
-    titles: list[str] = []
-    removed_blocks = fallbacks = 0
+def _clean_todo(todo, template_lines, skipped, progress, procs) -> list[Article]:
+    """The new and changed articles, cleaned; files that could not be cleaned go onto
+    `skipped`."""
     articles: list[Article] = []
-    for done, result in enumerate(_clean(plan.todo, template_lines, procs), start=1):
+    for done, result in enumerate(_clean(todo, template_lines, procs), start=1):
         if isinstance(result, Article):
             articles.append(result)
         else:
             skipped.append(result)
         if progress:
-            progress(done, len(plan.todo))
+            progress(done, len(todo))
+    return articles
+
+
+def _write(build_dir, plan, articles, warnings, procs) -> tuple[dict, set[str]]:
+    """Add the cleaned new and changed articles to the build, drop the deleted ones.
+
+    Returns the counts and the ids of the articles added; each article's notes go onto
+    `warnings`.
+    """
+    added: set[str] = set()
+    titles: list[str] = []
+    removed_blocks = fallbacks = 0
 
     def harmonised() -> Iterator[Article]:
         # Corpus-level evidence (outlet spellings, host names, repeated title parts) needs

@@ -219,11 +219,13 @@ def test_a_stamp_taken_right_after_a_write_is_not_trusted(tmp_path, reads, clean
 def test_nothing_changed_keeps_the_live_generation(tmp_path, open_live):
     """An incremental build that finds the live generation already holding the corpus as
     read publishes nothing; a new stamp or a new bad file is still recorded by a build."""
-    corpus = make_corpus(tmp_path, ARTICLES)
+    # A file with nothing but boilerplate is cleaned, and skipped, on every build.
+    corpus = make_corpus(tmp_path, {**ARTICLES, "empty": "Advertisement\n\nShare this story\n"})
     age(corpus)
     index_dir = tmp_path / "index"
     first = rebuild_index(corpus, index_dir)
     kept = rebuild_index(corpus, index_dir, incremental=True)
+    assert [Path(f.path).name for f in kept.skipped] == ["empty.txt"]
     assert kept.unchanged and kept.generation == first.generation
     assert store.current_generation(index_dir) == first.generation
     assert len(list(index_dir.glob("gen-*"))) == 1
@@ -237,10 +239,10 @@ def test_nothing_changed_keeps_the_live_generation(tmp_path, open_live):
     (corpus / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)  # skipped: not text
     age(corpus)
     reported = rebuild_index(corpus, index_dir, incremental=True)
-    assert not reported.unchanged and len(reported.skipped) == 1
+    assert not reported.unchanged and len(reported.skipped) == 2
     again = rebuild_index(corpus, index_dir, incremental=True)
     assert again.unchanged and again.generation == reported.generation
-    assert len(again.skipped) == 1  # still reported on every build
+    assert len(again.skipped) == 2  # still reported on every build
 
 
 def test_a_file_changed_while_read_is_read_again(built, monkeypatch, open_live):
