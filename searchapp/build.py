@@ -203,7 +203,7 @@ def _kept_live(
     """The summary of an incremental build that found nothing to change, or None.
 
     When the live generation already holds every article as read, the same file stamps
-    and the same skipped files, it stays live: publishing a copy of it would cost a
+    and as many skipped files, it stays live: publishing a copy of it would cost a
     regroup of the whole corpus (2.7 s at 5,000 Reuters stories) and make every server
     open it afresh, its first searches cold, for nothing.
     """
