@@ -68,6 +68,12 @@ def test_rebuild_fills_the_other_colour_and_swaps(tmp_path):
         assert (summary.updated, summary.deleted, summary.indexed) == (1, 1, 1)
         assert set(scan_live(master, after["live"])) == {"one"}
         assert read_meta(master)["live"] == after["live"]
+        # Incremental with nothing changed: the live build and its meta row stay as they are.
+        kept_meta = read_meta(master)
+        kept = build_cluster(corpus, layout, incremental=True)
+        assert kept.unchanged and kept.generation == kept_meta["generation"]
+        assert (kept.updated, kept.deleted, kept.indexed) == (0, 0, 1)
+        assert "nothing changed" in kept.line() and read_meta(master) == kept_meta
     finally:
         stop_local_cluster(layout)
 

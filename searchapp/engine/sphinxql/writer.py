@@ -218,6 +218,7 @@ class BuildSummary:
     copy_groups: int = 0
     copies: int = 0  # articles folded into a group of copies (every member but one)
     stories: int = 0
+    unchanged: bool = False  # an incremental build found nothing to change
 
     def line(self) -> str:
         parts = [f"{self.indexed} articles indexed"]
@@ -227,7 +228,8 @@ class BuildSummary:
         parts.append(f"{self.removed_blocks} boilerplate blocks removed")
         parts.append(f"{self.copy_groups} copy groups ({self.copies} copies folded)")
         parts.append(f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}")
-        return ", ".join(parts) + f", {self.seconds:.1f}s (generation {self.generation})"
+        end = "nothing changed: generation {} stays live" if self.unchanged else "generation {}"
+        return ", ".join(parts) + f", {self.seconds:.1f}s ({end.format(self.generation)})"
 
 
 def rebuild_cluster(
@@ -318,6 +320,24 @@ def _full(
     )
 
 
+def _kept(meta: dict, skipped: list, started: float) -> BuildSummary:
+    """The summary of an incremental build that found nothing to change."""
+    info = meta["info"]
+    return BuildSummary(
+        generation=meta["generation"],
+        indexed=int(info.get("articles", 0)),
+        updated=0,
+        deleted=0,
+        skipped=tuple(skipped),
+        removed_blocks=0,
+        seconds=time.monotonic() - started,
+        copy_groups=int(info.get("copy_groups", 0)),
+        copies=int(info.get("copies", 0)),
+        stories=int(info.get("stories", 0)),
+        unchanged=True,
+    )
+
+
 def _check_stemmer(master: cluster.Address, words: Counter) -> None:
     """Fail the build if searchd stems differently from the stemmer the IDF counts used."""
     sample = [w for w, _ in words.most_common(200)]
@@ -404,6 +424,10 @@ def _incremental(
             if progress:
                 progress(done, todo)
         writer.finish()
+        if not updated and not gone:
+            # Nothing to change (files that fail to clean fail again every time): the live
+            # build stays as it is, without regrouping the whole colour for nothing.
+            return _kept(meta, skipped, started)
         groups = group_colour(master, writer.conns, index)
     finally:
         writer.close()
