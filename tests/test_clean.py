@@ -340,6 +340,43 @@ def test_typed_copy_is_not_trimmed_like_a_page() -> None:
     assert result.removed == ()
 
 
+def test_a_blog_with_counted_archive_lists_is_trimmed_like_a_page() -> None:
+    # "July (40)" and "2012 (135)" are links with counts, not a table of figures: a page
+    # whose sidebar is mostly such lines is still a web page, and its sidebar goes.
+    archive = "\n".join(("July (40)", "June (1)", "April (7)", "March (29)"))
+    tags = "\n".join(
+        f"{t} ({n})" for t, n in (("creative ads", 48), ("ideation", 10), ("2012", 135))
+    )
+    text = (
+        f"A Dance Around the Globe\n\n{PROSE}\n\n{PROSE2}\n\n{PROSE}\n\nArchive\n{archive}\n{tags}"
+    )
+    result = clean_article(text)
+    assert _paragraphs(result.text) == [PROSE, PROSE2]  # the repeat of PROSE is kept once
+    assert "July (40)" not in result.text and "creative ads (48)" not in result.text
+
+
+def test_chinese_and_japanese_count_a_word_per_two_characters() -> None:
+    from searchapp.ingest.textshape import is_prose, word_count
+
+    chinese = "一波波接續性低溫寒流報到，已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣。"
+    japanese = "東京では新しい美術館が今週末に開館し、多くの人々が訪れると見られている。"
+    assert word_count(chinese) == 17 and is_prose(chinese)  # runs of 12 and 21 characters
+    assert word_count(japanese) == 18 and is_prose(japanese)
+    assert word_count("旅遊") == 1 and not is_prose("旅遊")  # a menu label
+    assert word_count("Tokyo 東京 e-mail") == 3
+
+
+def test_a_chinese_article_is_kept_between_its_menus() -> None:
+    body = [
+        "一波波接續性低溫寒流報到，已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣。",
+        "玉峰道路一路上雲氣山嵐滯留山頭，順路下切蜿蜒道路後不久即抵達來到玉峰國小。",
+        "營區內除了露營、民宿、餐飲、賞楓項目，多了許多原木飾品，更有畫龍點睛加乘效果。",
+    ]
+    menu = "首頁\n相簿\n部落格\n留言"
+    result = clean_article(f"{menu}\n\n" + "\n\n".join(body) + f"\n\n{menu}")
+    assert _paragraphs(result.text) == body
+
+
 def test_every_rule_has_a_row() -> None:
     tested = {rule for _, rule, _ in REMOVED_ROWS}
     tested |= {"template", "teaser_run", "comments", "outside_main", "after_article_end"}

@@ -26,6 +26,7 @@ from .textshape import (
     headline_like,
     is_bullet,
     is_data,
+    is_figures_row,
     is_headline,
     is_prose,
     line_key,
@@ -93,7 +94,7 @@ class _Page:
         self.stop_words = stop_words(self.language)
         self.teasers = teaser_run(self.blocks, self.keys) | excerpt_run(self.blocks)
         self.comments_from = comments_start(self.blocks)
-        self.typed = self.typed or sum(map(is_data, self.blocks)) >= 0.3 * len(self.blocks)
+        self.typed = self.typed or sum(map(is_figures_row, self.blocks)) >= 0.3 * len(self.blocks)
 
     @property
     def title_key(self) -> str | None:
@@ -226,7 +227,7 @@ _REPUBLISHED_NOTE = (
 # pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
 # keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
 # table changes, tests/test_clean.py fails until both are updated together.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 RULES_DIGEST = "d97f814005fe57985b0365618d3131dc70efedb6fa0f9ca0ca9b324f28b2b1c9"
 
 # Rows are tried in order; the first that matches names the removal.

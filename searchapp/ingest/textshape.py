@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+# Chinese and Japanese are written without spaces between words: a run of Han or kana
+# characters counts as one word per two characters (the mean length of a Chinese word),
+# not as one word, or every paragraph of a Chinese page reads as a four-word menu label.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
+_WORD = re.compile(rf"(?:(?![{_UNSPACED}])\w)+(?:['’.-](?:(?![{_UNSPACED}])\w)+)*")
 _BULLET = re.compile(r"^(?:[-–—*•·▪►‣◦○]|\d{1,2}[.)])\s+\S")
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"’”)\]]*$|\[\d+\]$")
+# Sentence ends in Latin and CJK punctuation (the full-width 。！？；： and the ideographic
+# comma-free stops).
+_SENTENCE_END = re.compile(r"[.!?…:;。！？；：]['\"’”)\]」』）]*$|\[\d+\]$")
+_SENTENCE_INSIDE = re.compile(r"\w[.!?]['\"’”)]?\s+\S|[。！？]['\"’”」』）]?\S")
 HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 def word_count(line: str) -> int:
-    return len(_WORD.findall(line))
+    unspaced = sum((len(run) + 1) // 2 for run in _UNSPACED_RUN.findall(line))
+    return len(_WORD.findall(line)) + unspaced
 
 
 def ends_sentence(line: str) -> bool:
@@ -25,7 +34,7 @@ def is_prose(line: str) -> bool:
     if n >= 8 and ends_sentence(line):
         return True
     # A long line with no sentence break at all is a tag cloud or a link list, not prose.
-    return n >= 25 and bool(re.search(r"\w[.!?]['\"’”)]?\s+\S", line))
+    return n >= 25 and bool(_SENTENCE_INSIDE.search(line))
 
 
 def is_bullet(line: str) -> bool:
@@ -45,6 +54,19 @@ def is_data(line: str) -> bool:
     """A row of figures (a results table in wire copy): over a quarter of the tokens."""
     tokens = line.split()
     return sum(1 for t in tokens if re.search(r"\d", t)) > 0.25 * len(tokens)
+
+
+_COUNT = re.compile(r"\(\d+\)")
+
+
+def is_figures_row(line: str) -> bool:
+    """A row of a results or prices table: two figures or more, as in wire copy ("Shr 39
+    cts vs 50 cts"). A link's count ("July (40)", "creative ads (48)") is not a figure:
+    with it, a blog's archive and tag lists made 283 of Dragnet's 1,381 pages read as
+    tables, and tables are not trimmed like a web page (text path 0.839 -> 0.856 there)."""
+    tokens = [t for t in line.split() if not _COUNT.fullmatch(t)]
+    figures = sum(1 for t in tokens if re.search(r"\d", t))
+    return figures >= 2 and figures > 0.25 * len(tokens)
 
 
 def is_headline(line: str) -> bool:
