@@ -61,13 +61,25 @@ def dragnet_main_text(gold: str) -> str:
     return gold[: found.start()] if found else gold
 
 
+def dragnet_gold(raw: bytes) -> str:
+    """A Dragnet gold file's text. Five of them (27, 39, 42, 49, 158) are UTF-16LE that went
+    through a UTF-8 decoder once: each byte above 0x7F, the byte-order mark's included,
+    became U+FFFD's three bytes. Putting one byte back for each keeps the 16-bit alignment,
+    so the text reads again (with "?" for the lost characters) instead of scoring every
+    extractor 0 on those pages."""
+    if raw.count(b"\x00") > len(raw) // 4:
+        realigned = raw.replace("\ufffd".encode(), b"?").removeprefix(b"??")
+        return realigned.decode("utf-16-le", "replace")
+    return decode(raw)
+
+
 def _dragnet(folder: Path, limit: int | None) -> list[Page]:
     ids = sorted(p.name.removesuffix(".txt") for p in (folder / "gold").glob("*.txt"))
     pages = []
     for pid in ids[:limit]:
         html = folder / "html" / f"{pid}.html.gz"
         if html.is_file():
-            gold = decode((folder / "gold" / f"{pid}.txt").read_bytes())
+            gold = dragnet_gold((folder / "gold" / f"{pid}.txt").read_bytes())
             pages.append(
                 Page(pid, decode(gzip.decompress(html.read_bytes())), dragnet_main_text(gold))
             )

@@ -62,3 +62,14 @@ def test_dragnet_gold_stops_before_its_comments() -> None:
     gold = "Headline\nThe story itself.\n!@#$%^&*()  COMMENTS\nAnn said...\nGreat post!\n"
     assert dragnet_main_text(gold) == "Headline\nThe story itself.\n"
     assert dragnet_main_text("No comments here.\n") == "No comments here.\n"
+
+
+def test_a_utf16_gold_file_mangled_by_a_utf8_decoder_reads_again() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from extraction_sets import dragnet_gold
+
+    text = "Café “open”\r\nby Ann"
+    # What five Dragnet gold files hold: UTF-16LE whose bytes above 0x7F each became U+FFFD.
+    mangled = ("\ufeff" + text).encode("utf-16-le").decode("utf-8", "replace").encode("utf-8")
+    assert dragnet_gold(mangled) == "Caf? “open”\r\nby Ann"
+    assert dragnet_gold("plain “UTF-8” gold".encode()) == "plain “UTF-8” gold"
