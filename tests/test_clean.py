@@ -355,6 +355,22 @@ def test_a_blog_with_counted_archive_lists_is_trimmed_like_a_page() -> None:
     assert "July (40)" not in result.text and "creative ads (48)" not in result.text
 
 
+def test_a_short_post_under_its_headline_outweighs_a_longer_sidebar_blurb() -> None:
+    post = "Sam Falconer makes lovely illustrations of famous actors and scientists. Go see them."
+    blurb = (
+        "Hello stranger, you can also like my page here or add me to your circles: the "
+        "curious brain has its own channel that you can follow."
+    )
+    page = (
+        "Sam Falconer » The Curious Brain\nSam Falconer\nillustrations — 15:25\n"
+        f"{post}\n0 Comments\nLeave a comment\nName (required)\nWebsite\n{blurb}\n"
+        "Curious about me?\nads\nimages\nvideos"
+    )
+    result = clean_article(page)
+    assert post in result.text
+    assert "Hello stranger" not in result.text
+
+
 def test_chinese_and_japanese_count_a_word_per_two_characters() -> None:
     from searchapp.ingest.textshape import is_prose, word_count
 
