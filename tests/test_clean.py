@@ -382,6 +382,22 @@ def test_chinese_and_japanese_count_a_word_per_two_characters() -> None:
     assert word_count("Tokyo 東京 e-mail") == 3
 
 
+def test_unpunctuated_chinese_lines_are_not_a_run_of_teasers() -> None:
+    # A script without capitals gives no headline evidence by its first letter: lines of
+    # the same length in a row are the post, not headlines each with a cut summary.
+    lines = [
+        "一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣",
+        "玉峰道路一路上雲氣山嵐滯留山頭 順路下切蜿蜒道路後不久即抵達來到玉峰國小",
+        "美樹美如其名偌大楓香樹早已呈現金黃 泛紅色彩也是愛攝人仕所喜愛造訪之地",
+        "第二次造訪美樹發現到營區變了 印象中以前生冷招牌換成了原木招牌可謂匠心獨運",
+        "燻黑原木加上金黃色醒目字體 加上了貓頭鷹原木創作也充分發揮了裝飾藝術功力",
+        "營區內除了露營、民宿、餐飲、賞楓項目多了許多原木飾品更有畫龍點睛加乘效果",
+    ]
+    result = clean_article("\n\n".join(lines), extracted=True)
+    assert _paragraphs(result.text) == lines
+    assert result.removed == ()
+
+
 def test_a_chinese_article_is_kept_between_its_menus() -> None:
     body = [
         "一波波接續性低溫寒流報到，已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣。",

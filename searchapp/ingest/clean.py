@@ -227,7 +227,7 @@ _REPUBLISHED_NOTE = (
 # pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
 # keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
 # table changes, tests/test_clean.py fails until both are updated together.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 RULES_DIGEST = "d97f814005fe57985b0365618d3131dc70efedb6fa0f9ca0ca9b324f28b2b1c9"
 
 # Rows are tried in order; the first that matches names the removal.

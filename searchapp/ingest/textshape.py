@@ -41,13 +41,24 @@ def is_bullet(line: str) -> bool:
     return bool(_BULLET.match(line))
 
 
+UNCASED_HEADLINE_WORDS = 10
+
+
 def headline_like(line: str, max_words: int = 25) -> bool:
     """Short, capitalised, and not ending a sentence (a question mark is allowed)."""
     if is_bullet(line) or not 1 <= word_count(line) <= max_words or len(line) > 220:
         return False
     if re.search(r"[.,;:…–—-]['\"’”]?$", line):
         return False
-    return bool(re.match(r"[\"'“‘(\[]?[^\W\d_a-z]|\d", line))
+    first = re.match(r"[\"'“‘(\[]?([^\W\d_a-z])|\d", line)
+    if first is None:
+        return False
+    # A script without capitals (Chinese, Japanese, Arabic...) says nothing by its first
+    # letter, so only a short line reads as a headline there: a Chinese blog's unpunctuated
+    # lines of 15 words and more were taken for a run of teasers.
+    letter = first.group(1)
+    uncased = letter is not None and letter.upper() == letter.lower()
+    return not uncased or word_count(line) <= UNCASED_HEADLINE_WORDS
 
 
 def is_data(line: str) -> bool:
