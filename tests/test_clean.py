@@ -736,6 +736,14 @@ TAIL_ROWS = [
         "Brussels and Geneva.",
         "after_article_end",
     ),
+    # an author box headed by the author's name
+    (
+        "About Michael Brenner\nMichael Brenner is the author of a marketing blog and "
+        "directs integrated marketing at a software company.",
+        "Michael Brenner is the author of a marketing blog and directs integrated marketing "
+        "at a software company.",
+        "after_article_end",
+    ),
     # a comment form
     (
         "Leave a Reply\nYour email address will not be published. Required fields are marked "
@@ -773,6 +781,17 @@ def test_prose_after_the_end_marker_is_not_the_story(tail: str, line: str, rule:
     kept, rules = _kept_and_rules(f"Talks Resume in Geneva\n{STORY}\n{tail}")
     assert kept == BODY
     assert rules[line] == rule
+
+
+@pytest.mark.parametrize("heading", ["About the study", "About Designer", "About Us"])
+def test_a_subheading_opening_with_about_ends_nothing(heading: str) -> None:
+    # Only "About" and a person's name (two or three capitalised words) heads an author box.
+    more = [
+        "The study followed four hundred families over ten years in three of the cities.",
+        "Its authors said the results were clearer than they had expected at the start.",
+    ]
+    kept, _ = _kept_and_rules("Talks Resume in Geneva\n" + "\n".join([*BODY, heading, *more]))
+    assert kept == [*BODY, heading, *more]
 
 
 def test_end_marker_above_the_story_ends_nothing() -> None:

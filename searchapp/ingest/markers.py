@@ -145,8 +145,16 @@ TAGS = _labels(
     r"tagi|tematy|słowa kluczowe",
 )
 
+# "About Michael Brenner": an author box heading is "about" and a person's name, two or
+# three capitalised words ((?-i:) keeps the capitals in a pattern matched
+# case-insensitively), so "About the study", "About Designer" and "About Freeman's The
+# Photographer's Story" stay headings.
+_WORD = r"[A-ZÀ-Ý][\w.-]*(?:['’][A-Z][\w-]+)?"
+_NAME = rf"(?-i:{_WORD}(?: {_WORD}){{1,2}})"
+
 AUTHOR_BIO = _labels(
     r"about the authors?|about (?:the|this) (?:writer|contributor)|author bio",
+    rf"(?:about|über|à propos de|sobre|acerca de) {_NAME}",
     r"über (?:den|die) autor(?:in)?|zur person|zum autor|zur autorin",
     r"(?:à|a) propos de l['’]auteur|l['’]auteur",
     r"sobre el autor|sobre la autora|acerca del autor",
