@@ -744,6 +744,13 @@ TAIL_ROWS = [
         "at a software company.",
         "after_article_end",
     ),
+    # a blog post's footer: where it was filed, then the next post's teaser
+    (
+        "Posted in Diplomacy, Europe\nNext post\nThe ministers will meet again in the spring "
+        "to sign the agreement, officials said today.",
+        "The ministers will meet again in the spring to sign the agreement, officials said today.",
+        "after_article_end",
+    ),
     # a comment form
     (
         "Leave a Reply\nYour email address will not be published. Required fields are marked "

@@ -18,7 +18,7 @@ from . import markers
 # Markers that only ever open the tail: readers' comments and the author's bio.
 STRONG = (markers.COMMENTS, markers.AUTHOR_BIO)
 # Markers that also turn up inside or above a story: lists of links, shares, tags, ©.
-WEAK = (markers.RELATED, markers.TAGS, markers.COPYRIGHT, markers.SHARE)
+WEAK = (markers.RELATED, markers.TAGS, markers.COPYRIGHT, markers.SHARE, markers.POST_FOOTER)
 
 # Prose words that must come before any marker for it to end an article: below that, a
 # marker is page header ("0 comments" above a short post).

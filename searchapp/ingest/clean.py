@@ -227,7 +227,7 @@ _REPUBLISHED_NOTE = (
 # pipeline.py), so `rebuild-index --incremental` cleans every article again rather than
 # keeping stale cleanings. RULES_DIGEST is rules_digest() for this version: when the rule
 # table changes, tests/test_clean.py fails until both are updated together.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 RULES_DIGEST = "c42bab03db214cfde1f578afdc4852ddd86ed8b7a030b7c76cb4e4c7d93913a8"
 
 # Rows are tried in order; the first that matches names the removal.
