@@ -10,10 +10,10 @@ import re
 # not as one word, or every paragraph of a Chinese page reads as a four-word menu label.
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
-_WORD = re.compile(rf"(?:(?![{_UNSPACED}])\w)+(?:['’.-](?:(?![{_UNSPACED}])\w)+)*")
+_SPACED_CHAR = rf"[^\W{_UNSPACED}]"  # a word character of a script that spaces its words
+_WORD = re.compile(rf"{_SPACED_CHAR}+(?:['’.-]{_SPACED_CHAR}+)*")
 _BULLET = re.compile(r"^(?:[-–—*•·▪►‣◦○]|\d{1,2}[.)])\s+\S")
-# Sentence ends in Latin and CJK punctuation (the full-width 。！？；： and the ideographic
-# comma-free stops).
+# Sentence ends, in Latin punctuation and in the full-width 。！？；： of Chinese and Japanese.
 _SENTENCE_END = re.compile(r"[.!?…:;。！？；：]['\"’”)\]」』）]*$|\[\d+\]$")
 _SENTENCE_INSIDE = re.compile(r"\w[.!?]['\"’”)]?\s+\S|[。！？]['\"’”」』）]?\S")
 HAS_ALNUM = re.compile(r"[^\W_]")
