@@ -149,12 +149,12 @@ TAGS = _labels(
 # three capitalised words ((?-i:) keeps the capitals in a pattern matched
 # case-insensitively), so "About the study", "About Designer" and "About Freeman's The
 # Photographer's Story" stay headings.
-_WORD = r"[A-ZÀ-Ý][\w.-]*(?:['’][A-Z][\w-]+)?"
-_NAME = rf"(?-i:{_WORD}(?: {_WORD}){{1,2}})"
+_NAME_PART = r"[A-ZÀ-Ý][\w.-]*(?:['’][A-Z][\w-]+)?"
+_PERSON = rf"(?-i:{_NAME_PART}(?: {_NAME_PART}){{1,2}})"
 
 AUTHOR_BIO = _labels(
     r"about the authors?|about (?:the|this) (?:writer|contributor)|author bio",
-    rf"(?:about|über|à propos de|sobre|acerca de) {_NAME}",
+    rf"(?:about|über|à propos de|sobre|acerca de) {_PERSON}",
     r"über (?:den|die) autor(?:in)?|zur person|zum autor|zur autorin",
     r"(?:à|a) propos de l['’]auteur|l['’]auteur",
     r"sobre el autor|sobre la autora|acerca del autor",
